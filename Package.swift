@@ -1,0 +1,91 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Chronicle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Chronicle", targets: ["Chronicle"]),
+        .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
+        .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
+        .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
+        .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // The database-independent core: events, the EventStore protocol, the in-memory store.
+        .target(
+            name: "Chronicle",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The store's SQL schema per dialect, bundled as resources, and the migration file format.
+        .target(
+            name: "ChronicleMigrations",
+            dependencies: ["Chronicle"],
+            path: "Migrations",
+            resources: [.copy("postgres"), .copy("sqlite")]
+        ),
+        .target(
+            name: "ChronicleSQLite",
+            dependencies: [
+                "Chronicle",
+                "ChronicleMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
+        ),
+        .target(
+            name: "ChroniclePostgres",
+            dependencies: [
+                "Chronicle",
+                "ChronicleMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Given/when/then helpers and the conformance suite every store driver runs.
+        .target(
+            name: "ChronicleTesting",
+            dependencies: ["Chronicle"]
+        ),
+
+        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting"]),
+        .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
+        .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting"]),
+        .testTarget(
+            name: "ChroniclePostgresTests",
+            dependencies: [
+                "ChroniclePostgres",
+                "ChronicleTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    if Context.environment["CHRONICLE_WARNINGS_AS_ERRORS"] != nil {
+        settings.append(.treatAllWarnings(as: .error))
+    }
+    target.swiftSettings = settings
+}

@@ -1,0 +1,29 @@
+/// A fact that happened to an entity, stored forever in the event log.
+///
+/// An event is a value named in the past tense (`MeetingScheduled`, `InvitationAccepted`).
+/// Its ``eventType`` is the stable name stored in the `event_type` column: it must never
+/// change once events of that type are stored, so renaming the Swift type is safe but renaming
+/// the event type is a schema change. Its ``schemaVersion`` says which JSON shape the type
+/// encodes; it starts at 1 and grows whenever the shape changes.
+///
+/// ```swift
+/// struct MeetingScheduled: Event {
+///     static let eventType = "meeting.scheduled"
+///     var title: String
+///     var startsAt: Date
+/// }
+/// ```
+///
+/// Events are encoded to JSON with ``EventCoder``; the JSON of an event must be an object.
+public protocol Event: Codable, Sendable {
+    /// The stable name stored with every event of this type, for example `"meeting.scheduled"`.
+    static var eventType: String { get }
+
+    /// The version of this type's JSON shape. Defaults to 1.
+    static var schemaVersion: Int { get }
+}
+
+extension Event {
+    /// The version of this type's JSON shape: 1 unless the type says otherwise.
+    public static var schemaVersion: Int { 1 }
+}

@@ -1,0 +1,148 @@
+public import Foundation
+
+/// An error from appending, reading or decoding events.
+///
+/// Every store reports the same failures with the same ``Code``: a driver translates its
+/// database's errors (a unique violation becomes ``Code/wrongExpectedVersion`` or
+/// ``Code/duplicateEventID``), so application code never matches on driver error types.
+/// A refused append has written nothing.
+///
+/// ```swift
+/// do {
+///     try await store.append(events, to: stream, expected: .exactly(loaded.version))
+/// } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+///     print(error.actualVersion ?? 0)   // reload and decide again
+/// }
+/// ```
+public struct EventStoreError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure. Compare with the static members; new kinds may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case wrongExpectedVersion = "wrong expected version"
+            case entityTypeMismatch = "entity type mismatch"
+            case duplicateEventID = "duplicate event id"
+            case invalidInput = "invalid input"
+            case unknownEventType = "unknown event type"
+            case schemaVersionMismatch = "schema version mismatch"
+            case undecodableEvent = "undecodable event"
+            case databaseFailure = "database failure"
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The entity was not at the expected version: another writer appended first.
+        public static let wrongExpectedVersion = Code(.wrongExpectedVersion)
+        /// The entity id is already used by an entity of another type.
+        public static let entityTypeMismatch = Code(.entityTypeMismatch)
+        /// An appended event's id is already stored.
+        public static let duplicateEventID = Code(.duplicateEventID)
+        /// The request was refused before writing: an empty name, a bad version, data that is not
+        /// a JSON object, a payload over the limits.
+        public static let invalidInput = Code(.invalidInput)
+        /// A recorded event's type is not registered.
+        public static let unknownEventType = Code(.unknownEventType)
+        /// A recorded event's schema version is not the one its Swift type decodes.
+        public static let schemaVersionMismatch = Code(.schemaVersionMismatch)
+        /// A recorded event's data does not decode as its registered type.
+        public static let undecodableEvent = Code(.undecodableEvent)
+        /// The database failed in a way Chronicle does not translate; see ``EventStoreError/underlying``.
+        public static let databaseFailure = Code(.databaseFailure)
+
+        /// The code's name, for example `wrong expected version`.
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+
+    /// A sentence explaining the failure, naming what was refused.
+    public var message: String
+
+    /// The entity the failure concerns, if any.
+    public var stream: StreamName?
+
+    /// For ``Code/wrongExpectedVersion``: what the append expected.
+    public var expectedVersion: ExpectedVersion?
+
+    /// For ``Code/wrongExpectedVersion``: the entity's version when the append was refused.
+    public var actualVersion: Int?
+
+    /// The id of the event the failure concerns, if any.
+    public var eventID: UUID?
+
+    /// The position of the recorded event the failure concerns, if any.
+    public var position: Int64?
+
+    /// The driver's or decoder's own error, when there is one.
+    public var underlying: (any Error)?
+
+    /// Creates an error. Stores and the registry create these; application code matches ``code``.
+    public init(
+        code: Code,
+        message: String,
+        stream: StreamName? = nil,
+        expectedVersion: ExpectedVersion? = nil,
+        actualVersion: Int? = nil,
+        eventID: UUID? = nil,
+        position: Int64? = nil,
+        underlying: (any Error)? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.stream = stream
+        self.expectedVersion = expectedVersion
+        self.actualVersion = actualVersion
+        self.eventID = eventID
+        self.position = position
+        self.underlying = underlying
+    }
+
+    /// The conflict error of an append that expected `expected` but found `actual`.
+    public static func wrongExpectedVersion(
+        stream: StreamName, expected: ExpectedVersion, actual: Int
+    ) -> EventStoreError {
+        EventStoreError(
+            code: .wrongExpectedVersion,
+            message: "Wrong expected version for \(stream): the append expected \(expected), but the entity is at version \(actual).",
+            stream: stream,
+            expectedVersion: expected,
+            actualVersion: actual
+        )
+    }
+
+    /// The error of an append to an entity id that belongs to another entity type.
+    public static func entityTypeMismatch(stream: StreamName, storedEntityType: String) -> EventStoreError {
+        EventStoreError(
+            code: .entityTypeMismatch,
+            message: "Cannot append to \(stream): entity id \"\(stream.entityID)\" belongs to a \(storedEntityType), not a \(stream.entityType).",
+            stream: stream
+        )
+    }
+
+    /// The error of an append whose event id is already stored.
+    public static func duplicateEventID(_ id: UUID, stream: StreamName) -> EventStoreError {
+        EventStoreError(
+            code: .duplicateEventID,
+            message: "Cannot append to \(stream): an event with id \(id.uuidString.lowercased()) is already stored. Nothing was appended.",
+            stream: stream,
+            eventID: id
+        )
+    }
+
+    /// The error of a request refused before anything was written.
+    public static func invalidInput(_ message: String, stream: StreamName? = nil, eventID: UUID? = nil) -> EventStoreError {
+        EventStoreError(code: .invalidInput, message: message, stream: stream, eventID: eventID)
+    }
+
+    /// `<code>: <message>`.
+    ///
+    /// The ``underlying`` error is left out: a driver's error may quote the query and its
+    /// bindings, which can be large or private. Drivers put what matters into ``message``.
+    public var description: String {
+        "\(code): \(message)"
+    }
+}
