@@ -1,0 +1,88 @@
+public import ChronicleMigrations
+import Foundation
+import Logging
+import SQLiteNIO
+
+extension SQLiteEventStore {
+    /// Applies the migrations of a set that the database has not recorded yet, in order.
+    ///
+    /// Each run holds SQLite's write lock from start to end (`BEGIN IMMEDIATE`), so two processes
+    /// migrating the same file take turns, and applies all pending migrations in one transaction:
+    /// either all of them are recorded in `schema_migrations` or none is. A second run applies
+    /// nothing.
+    ///
+    /// - Parameter migrations: The set to apply; the store's own schema by default.
+    /// - Returns: The migrations applied by this run.
+    /// - Throws: ``ChronicleMigrations/MigrationError`` naming the migration and statement that failed, or an
+    ///   applied migration whose file has changed.
+    @discardableResult
+    public func migrate(_ migrations: MigrationSet = .store(.sqlite)) async throws -> [Migration] {
+        try await writeLock.withLock {
+            _ = try await self.writer.query("BEGIN IMMEDIATE")
+            do {
+                let applied = try await self.apply(migrations)
+                _ = try await self.writer.query("COMMIT")
+                for migration in applied {
+                    self.configuration.logger.info(
+                        "Applied migration", metadata: ["scope": "\(migrations.scope)", "migration": "\(migration.version)_\(migration.name)"])
+                }
+                return applied
+            } catch {
+                _ = try? await self.writer.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// The `schema_migrations` rows of every scope.
+    public func appliedMigrations() async throws -> [AppliedMigration] {
+        try await Self.appliedMigrations(on: reader)
+    }
+
+    private func apply(_ migrations: MigrationSet) async throws -> [Migration] {
+        _ = try await writer.query(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                scope      TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                name       TEXT    NOT NULL,
+                checksum   TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL,
+                PRIMARY KEY (scope, version)
+            ) STRICT
+            """)
+        let pending = try migrations.pending(after: try await Self.appliedMigrations(on: writer))
+        for migration in pending {
+            for statement in migration.statements {
+                do {
+                    _ = try await writer.query(statement)
+                } catch {
+                    throw MigrationError(
+                        "Migration \(migration.version) (\(migration.name)) of \(migrations.scope) failed at: \(statement.prefix(200))",
+                        underlying: error)
+                }
+            }
+            _ = try await writer.query(
+                "INSERT INTO schema_migrations (scope, version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                [
+                    .text(migrations.scope), .integer(migration.version), .text(migration.name), .text(migration.checksum),
+                    .integer(Int(Date().timeIntervalSince1970 * 1_000_000)),
+                ])
+        }
+        return pending
+    }
+
+    private static func appliedMigrations(on connection: SQLiteConnection) async throws -> [AppliedMigration] {
+        let exists = try await connection.query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard !exists.isEmpty else { return [] }
+        return try await connection.query("SELECT scope, version, name, checksum FROM schema_migrations ORDER BY scope, version")
+            .map { row in
+                AppliedMigration(
+                    scope: row.column("scope")?.string ?? "",
+                    version: row.column("version")?.integer ?? 0,
+                    name: row.column("name")?.string ?? "",
+                    checksum: row.column("checksum")?.string ?? "")
+            }
+    }
+}

@@ -1,0 +1,130 @@
+public import Chronicle
+import ChronicleMigrations
+public import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+
+/// The embedded event store: one SQLite file, no server.
+///
+/// It is the default store: nothing to install, and the same behaviour as
+/// `PostgresEventStore` (both pass the conformance suite). The file uses SQLite's write-ahead
+/// log, so readers never wait for the writer. All appends of the process go through one writer
+/// connection, one at a time; other processes may open the same file and are kept apart by
+/// SQLite's locks and the events table's unique index.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore(path: "chronicle.sqlite")   // created and migrated
+/// try await store.append([MeetingScheduled(title: "Retro", startsAt: date)],
+///                        to: StreamName(entityType: "meeting", entityID: "42"), expected: .noEvents)
+/// try await store.close()
+/// ```
+///
+/// - Important: Call ``close()`` before the store is released.
+public final class SQLiteEventStore: EventStore {
+    /// Where the store lives and how it behaves.
+    public struct Configuration: Sendable {
+        /// The database file; created when missing. Default: `chronicle.sqlite` in the working directory.
+        public var path: String
+        /// The size limits appends must respect.
+        public var limits: EventLimits
+        /// The clock that stamps appended events.
+        public var now: @Sendable () -> Date
+        /// How long a write waits for another process holding the file's write lock. Default: 5 s.
+        public var busyTimeout: Duration
+        /// Whether a commit waits until it is on disk (`FULL`, the default: no committed event is
+        /// lost on power failure) or only written to the operating system (`NORMAL`: faster,
+        /// safe when the process crashes but not when the machine does).
+        public var synchronousCommit: Bool
+        /// Whether opening the store applies the store's migrations. Default: `true`.
+        public var migratesOnOpen: Bool
+        /// The logger for the store's own messages.
+        public var logger: Logger
+
+        /// Creates a configuration; every parameter has a sensible default.
+        public init(
+            path: String = "chronicle.sqlite",
+            limits: EventLimits = EventLimits(),
+            now: @escaping @Sendable () -> Date = Date.init,
+            busyTimeout: Duration = .seconds(5),
+            synchronousCommit: Bool = true,
+            migratesOnOpen: Bool = true,
+            logger: Logger = Logger(label: "chronicle.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
+            self.path = path
+            self.limits = limits
+            self.now = now
+            self.busyTimeout = busyTimeout
+            self.synchronousCommit = synchronousCommit
+            self.migratesOnOpen = migratesOnOpen
+            self.logger = logger
+        }
+    }
+
+    /// The configuration the store was opened with.
+    public let configuration: Configuration
+
+    let writer: SQLiteConnection
+    let reader: SQLiteConnection
+    let writeLock = AsyncLock()
+
+    /// Opens (and by default creates and migrates) the store at a path.
+    ///
+    /// - Parameters:
+    ///   - path: The database file. Default: `chronicle.sqlite` in the working directory.
+    ///   - limits: The size limits appends must respect.
+    /// - Throws: The SQLite error when the file cannot be opened, or ``ChronicleMigrations/MigrationError``.
+    public convenience init(path: String = "chronicle.sqlite", limits: EventLimits = EventLimits()) async throws {
+        try await self.init(configuration: Configuration(path: path, limits: limits))
+    }
+
+    /// Opens (and by default creates and migrates) the store described by a configuration.
+    ///
+    /// - Throws: The SQLite error when the file cannot be opened, or ``ChronicleMigrations/MigrationError``.
+    public init(configuration: Configuration) async throws {
+        self.configuration = configuration
+        let writer = try await Self.connect(configuration)
+        let reader: SQLiteConnection
+        do {
+            reader = try await Self.connect(configuration)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
+        self.writer = writer
+        self.reader = reader
+        if configuration.migratesOnOpen {
+            do {
+                try await migrate()
+            } catch {
+                try? await close()
+                throw error
+            }
+        }
+    }
+
+    /// Closes the store's connections. The store cannot be used afterwards.
+    public func close() async throws {
+        try await writeLock.withLock {
+            try await self.reader.close()
+            try await self.writer.close()
+        }
+    }
+
+    private static func connect(_ configuration: Configuration) async throws -> SQLiteConnection {
+        let connection: SQLiteConnection = try await SQLiteConnection.open(
+            storage: .file(path: configuration.path), logger: configuration.logger)
+        do {
+            let timeout = configuration.busyTimeout.components
+            let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
+            _ = try await connection.query("PRAGMA busy_timeout = \(milliseconds)")
+            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            _ = try await connection.query("PRAGMA synchronous = \(configuration.synchronousCommit ? "FULL" : "NORMAL")")
+            return connection
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Chronicle
+import ChronicleSQLite
+import ChronicleTesting
+import Foundation
+import Testing
+
+@Suite("Conformance: SQLite")
+struct SQLiteConformanceTests {
+    @Test(arguments: EventStoreConformance.Check.allCases)
+    func conformance(_ check: EventStoreConformance.Check) async throws {
+        try await EventStoreConformance { limits, body in
+            try await withTemporaryDirectory { directory in
+                let store = try await SQLiteEventStore(
+                    configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits))
+                do {
+                    try await body(store)
+                } catch {
+                    try await store.close()
+                    throw error
+                }
+                try await store.close()
+            }
+        }.run(check)
+    }
+}
