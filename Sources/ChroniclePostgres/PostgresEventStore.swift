@@ -1,0 +1,102 @@
+public import Chronicle
+public import Foundation
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// The production event store: PostgreSQL through PostgresNIO.
+///
+/// Appends from many processes and connections run in parallel; each is one call of the
+/// `chronicle_append` database function, so an append is one round trip and one transaction.
+/// Readers of the global log never skip an event, however transactions commit (see
+/// `Migrations/postgres/0001_create_events.sql`, "Reading in order").
+///
+/// The store is a `Service`: run it in your service group (or a task) for as long as you use it.
+///
+/// ```swift
+/// let store = try PostgresEventStore(url: "postgres://chronicle@127.0.0.1:5432/app")
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { try await store.run() }
+///     try await store.migrate()
+///     try await store.append([MeetingScheduled(title: "Retro", startsAt: date)],
+///                            to: StreamName(entityType: "meeting", entityID: "42"), expected: .noEvents)
+///     group.cancelAll()
+/// }
+/// ```
+public final class PostgresEventStore: EventStore, Service {
+    /// How the store behaves, apart from the connection.
+    public struct Configuration: Sendable {
+        /// The size limits appends must respect.
+        public var limits: EventLimits
+        /// The clock that stamps appended events.
+        public var now: @Sendable () -> Date
+        /// The logger for the store's own messages and its queries.
+        public var logger: Logger
+
+        /// Creates a configuration; every parameter has a sensible default.
+        public init(
+            limits: EventLimits = EventLimits(),
+            now: @escaping @Sendable () -> Date = Date.init,
+            logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
+            self.limits = limits
+            self.now = now
+            self.logger = logger
+        }
+    }
+
+    /// The configuration of the store.
+    public let configuration: Configuration
+
+    /// The connection pool the store uses.
+    public let client: PostgresClient
+
+    private let ownsClient: Bool
+
+    /// Creates a store on a client that the application runs itself.
+    ///
+    /// - Parameters:
+    ///   - client: A client whose `run()` the application calls (for example in its service group).
+    ///   - configuration: How the store behaves.
+    public init(client: PostgresClient, configuration: Configuration = Configuration()) {
+        self.client = client
+        self.configuration = configuration
+        self.ownsClient = false
+    }
+
+    /// Creates a store and its own client from a connection URL.
+    ///
+    /// The URL has the form `postgres://user:password@host:port/database?sslmode=prefer`; the port
+    /// defaults to 5432, the database to the user name, `sslmode` to `prefer` (`disable`,
+    /// `prefer`, `require` and `verify-full` are understood). The store's ``run()`` runs the client.
+    ///
+    /// - Throws: ``Chronicle/EventStoreError/Code/invalidInput`` when the URL cannot be understood.
+    public convenience init(
+        url: String, configuration: Configuration = Configuration(), maximumConnections: Int = 20
+    ) throws {
+        var clientConfiguration = try Self.clientConfiguration(url: url)
+        clientConfiguration.options.maximumConnections = maximumConnections
+        self.init(clientConfiguration: clientConfiguration, configuration: configuration)
+    }
+
+    /// Creates a store and its own client. The store's ``run()`` runs the client.
+    public init(clientConfiguration: PostgresClient.Configuration, configuration: Configuration = Configuration()) {
+        self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+        self.configuration = configuration
+        self.ownsClient = true
+    }
+
+    /// Runs the store's client until the task is cancelled or the service group shuts down.
+    ///
+    /// A store made from an existing client does not run it: the application does.
+    public func run() async throws {
+        if ownsClient {
+            await client.run()
+        } else {
+            let untilCancelled = AsyncStream<Never> { _ in }
+            await cancelWhenGracefulShutdown {
+                for await _ in untilCancelled {}
+            }
+        }
+    }
+}

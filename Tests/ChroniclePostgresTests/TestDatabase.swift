@@ -1,0 +1,61 @@
+import Chronicle
+import ChroniclePostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The PostgreSQL server the tests run against, from the environment.
+///
+/// `scripts/test` starts a throwaway cluster and sets `CHRONICLE_POSTGRES_URL` and
+/// `CHRONICLE_REQUIRE_POSTGRES=1`. Without the URL, a plain `swift test` skips these suites and
+/// says so; with `CHRONICLE_REQUIRE_POSTGRES` set, a missing URL fails them instead.
+enum TestDatabase {
+    static let url = ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]
+    static let isRequired = ProcessInfo.processInfo.environment["CHRONICLE_REQUIRE_POSTGRES"] != nil
+
+    /// Runs the suite when a server is configured or required.
+    static let available = Testing.ConditionTrait.enabled(
+        if: url != nil || isRequired,
+        "PostgreSQL tests SKIPPED: CHRONICLE_POSTGRES_URL is not set. Run scripts/test to start a throwaway server.")
+
+    /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards.
+    static func withStore(
+        limits: EventLimits = EventLimits(),
+        maximumConnections: Int = 8,
+        _ body: @Sendable (PostgresEventStore) async throws -> Void
+    ) async throws {
+        guard let url else {
+            throw EventStoreError(code: .invalidInput, message: "CHRONICLE_REQUIRE_POSTGRES is set but CHRONICLE_POSTGRES_URL is not.")
+        }
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var clientConfiguration = try PostgresEventStore.clientConfiguration(url: url)
+        clientConfiguration.options.maximumConnections = maximumConnections
+        clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
+        let store = PostgresEventStore(
+            clientConfiguration: clientConfiguration, configuration: .init(limits: limits))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
+            do {
+                try await store.migrate()
+                try await body(store)
+            } catch {
+                try? await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)
+                throw error
+            }
+            try await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)
+        }
+    }
+}
+
+/// Runs a statement on a connection leased for it alone.
+///
+/// `PostgresClient.query` can keep a connection leased when a query fails early, so tests (like
+/// the store) run their statements inside `withConnection`.
+func execute(_ query: PostgresQuery, on client: PostgresClient) async throws {
+    try await client.withConnection { connection in
+        for try await _ in try await connection.query(query, logger: Logger(label: "chronicle.tests")) {}
+    }
+}
