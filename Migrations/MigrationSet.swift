@@ -72,6 +72,11 @@ public struct MigrationSet: Sendable {
         }
     }
 
+    /// The set's first `count` migrations, under the same scope.
+    public func prefix(_ count: Int) -> MigrationSet {
+        MigrationSet(scope: scope, migrations: Array(migrations.prefix(count)))
+    }
+
     /// The migrations still to apply, given what the database has recorded.
     ///
     /// - Parameter applied: The `schema_migrations` rows of this set's scope.

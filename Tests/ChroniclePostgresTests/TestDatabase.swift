@@ -23,6 +23,7 @@ enum TestDatabase {
     static func withStore(
         limits: EventLimits = EventLimits(),
         maximumConnections: Int = 8,
+        migrated: Bool = true,
         _ body: @Sendable (PostgresEventStore) async throws -> Void
     ) async throws {
         guard let url else {
@@ -39,7 +40,7 @@ enum TestDatabase {
             defer { group.cancelAll() }
             try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
             do {
-                try await store.migrate()
+                if migrated { try await store.migrate() }
                 try await body(store)
             } catch {
                 try? await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)

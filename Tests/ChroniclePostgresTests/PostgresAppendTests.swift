@@ -1,0 +1,99 @@
+import Chronicle
+import ChroniclePostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@Suite("PostgreSQL appends", TestDatabase.available)
+struct PostgresAppendTests {
+    let logger = Logger(label: "chronicle.tests")
+
+    static func event(_ text: String = "x") -> NewEvent {
+        NewEvent(eventType: "test.happened", data: Data(#"{"text":"\#(text)"}"#.utf8))
+    }
+
+    /// A writer that bypasses `chronicle_append` still cannot take a version twice: the unique
+    /// index refuses it, and the store reports the conflict with the actual version.
+    @Test func uniqueIndexTurnsARaceIntoAConflict() async throws {
+        try await TestDatabase.withStore { store in
+            let stream = StreamName(entityType: "meeting", entityID: "raced")
+            try await store.client.withConnection { raw in
+                try await raw.query("BEGIN", logger: logger)
+                try await raw.query(
+                    """
+                    INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+                                        event_type, schema_version, meta, data, created_at)
+                    VALUES (nextval('events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'meeting',
+                            'raced', 1, 'test.happened', 1, '{}', '{}', now())
+                    """, logger: logger)
+                // The store reads version 0 (the row is not committed) and collides on the index.
+                let attempt = Task { try await store.append([Self.event()], to: stream, expected: .noEvents) }
+                try await Task.sleep(for: .milliseconds(300))
+                try await raw.query("COMMIT", logger: logger)
+                let error = await #expect(throws: EventStoreError.self) { try await attempt.value }
+                #expect(error?.code == .wrongExpectedVersion)
+                #expect(error?.actualVersion == 1)
+            }
+            #expect(try await store.readStream(stream).count == 1)
+        }
+    }
+
+    @Test func appendsInsideTheCallersTransaction() async throws {
+        try await TestDatabase.withStore { store in
+            let stream = StreamName(entityType: "meeting", entityID: "transactional")
+            try await execute("CREATE TABLE bookings (meeting text PRIMARY KEY)", on: store.client)
+            let result = try await store.client.withTransaction(logger: logger) { connection in
+                let result = try await store.append([Self.event()], to: stream, expected: .noEvents, on: connection)
+                try await connection.query("INSERT INTO bookings VALUES ('transactional')", logger: logger)
+                return result
+            }
+            #expect(result.version == 1)
+            #expect(try await store.readStream(stream) == result.events)
+
+            // A failure after the append rolls the append back with the rest.
+            struct Abort: Error {}
+            await #expect(throws: PostgresTransactionError.self) {
+                try await store.client.withTransaction(logger: logger) { connection in
+                    try await store.append([Self.event()], to: stream, expected: .exactly(1), on: connection)
+                    throw Abort()
+                }
+            }
+            #expect(try await store.readStream(stream).count == 1)
+            #expect(try await store.headPosition() == result.position)
+        }
+    }
+
+    /// Readers rely on the append taking its transaction id and positions together, so an
+    /// append must be the first write of its transaction.
+    @Test(arguments: ["SELECT pg_current_xact_id()", "INSERT INTO scratch VALUES (1)"])
+    func refusesAnAppendAfterAnotherWrite(_ earlierStatement: String) async throws {
+        try await TestDatabase.withStore { store in
+            try await execute("CREATE TABLE scratch (n int)", on: store.client)
+            let stream = StreamName(entityType: "meeting", entityID: "late")
+            let failure = await #expect(throws: PostgresTransactionError.self) {
+                try await store.client.withTransaction(logger: logger) { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: earlierStatement), logger: logger)
+                    try await store.append([Self.event()], to: stream, expected: .any, on: connection)
+                }
+            }
+            let error = failure?.closureError as? EventStoreError
+            #expect(error?.code == .invalidInput)
+            #expect(error?.message.contains("first write of its transaction") == true)
+            #expect(try await store.headPosition() == 0)
+        }
+    }
+
+    @Test func explainsAMissingSchema() async throws {
+        try await TestDatabase.withStore(migrated: false) { store in
+            let stream = StreamName(entityType: "meeting", entityID: "early")
+            let append = await #expect(throws: EventStoreError.self) {
+                try await store.append([Self.event()], to: stream, expected: .any)
+            }
+            #expect(append?.code == .databaseFailure)
+            #expect(append?.message.contains("migrate()") == true, "\(String(describing: append))")
+            let read = await #expect(throws: EventStoreError.self) { try await store.headPosition() }
+            #expect(read?.message.contains("migrate()") == true)
+        }
+    }
+}

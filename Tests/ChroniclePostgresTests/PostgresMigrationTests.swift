@@ -1,0 +1,98 @@
+import Chronicle
+import ChronicleMigrations
+import ChroniclePostgres
+import Logging
+import PostgresNIO
+import Testing
+
+@Suite("PostgreSQL migrations", TestDatabase.available)
+struct PostgresMigrationTests {
+    @Test func aSecondRunAppliesNothing() async throws {
+        try await TestDatabase.withStore(migrated: false) { store in
+            #expect(try await store.migrate().map(\.version) == [1])
+            #expect(try await store.migrate().isEmpty)
+            let applied = try await store.appliedMigrations()
+            #expect(applied.map(\.scope) == ["chronicle"])
+            #expect(applied.first?.checksum == MigrationSet.store(.postgres).migrations[0].checksum)
+        }
+    }
+
+    @Test func concurrentMigratorsTakeTurns() async throws {
+        try await TestDatabase.withStore(migrated: false) { store in
+            let runs = try await withThrowingTaskGroup(of: [Migration].self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await store.migrate() }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(runs.map(\.count).sorted() == [0, 0, 0, 1], "exactly one run applies the migration")
+            #expect(try await store.appliedMigrations().count == 1)
+        }
+    }
+
+    @Test func refusesToRunWhenAnAppliedMigrationWasEdited() async throws {
+        try await TestDatabase.withStore { store in
+            try await execute("UPDATE schema_migrations SET checksum = '0000000000000000'", on: store.client)
+            let error = await #expect(throws: MigrationError.self) { try await store.migrate() }
+            #expect(error?.message.contains("was edited after it was applied") == true)
+        }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() async throws {
+        try await TestDatabase.withStore { store in
+            let broken = MigrationSet(scope: "app", migrations: [
+                Migration(version: 1, name: "fine", sql: "CREATE TABLE fine (id int);"),
+                Migration(version: 2, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();"),
+            ])
+            let error = await #expect(throws: MigrationError.self) { try await store.migrate(broken) }
+            #expect(error?.message.contains("Migration 2 (broken) of app failed") == true)
+            #expect(try await store.appliedMigrations().map(\.scope) == ["chronicle"], "nothing of the failed run is recorded")
+            let tables = try await store.client.withConnection { connection in
+                var names: [String] = []
+                for try await name in try await connection.query(
+                    "SELECT tablename FROM pg_tables WHERE tablename IN ('fine', 'half')", logger: Logger(label: "test")
+                ).decode(String.self) {
+                    names.append(name)
+                }
+                return names
+            }
+            #expect(tables.isEmpty, "the run's tables were rolled back")
+        }
+    }
+}
+
+@Suite("PostgreSQL connection URLs")
+struct PostgresURLTests {
+    @Test func readsEveryPart() throws {
+        let configuration = try PostgresEventStore.clientConfiguration(
+            url: "postgres://app%40user:p%40ss@db.example.com:6543/events?sslmode=disable")
+        #expect(configuration.host == "db.example.com")
+        #expect(configuration.port == 6543)
+        #expect(configuration.username == "app@user")
+        #expect(configuration.password == "p@ss")
+        #expect(configuration.database == "events")
+    }
+
+    @Test func defaultsPortAndDatabase() throws {
+        let configuration = try PostgresEventStore.clientConfiguration(url: "postgresql://chronicle@127.0.0.1")
+        #expect(configuration.port == 5432)
+        #expect(configuration.database == "chronicle")
+        #expect(configuration.password == nil)
+    }
+
+    @Test(arguments: [
+        "mysql://user@host/db", "postgres://host/db", "postgres://user@/db", "not a url",
+        "postgres://user@host/db?sslmode=sometimes",
+    ])
+    func refusesMalformedURLs(_ url: String) {
+        let error = #expect(throws: EventStoreError.self) { try PostgresEventStore.clientConfiguration(url: url) }
+        #expect(error?.code == .invalidInput)
+    }
+
+    @Test func hidesThePasswordInErrors() {
+        let error = #expect(throws: EventStoreError.self) {
+            try PostgresEventStore.clientConfiguration(url: "postgres://user:secret@host/db?sslmode=bogus")
+        }
+        #expect(error?.message.contains("secret") == false)
+    }
+}
