@@ -51,9 +51,17 @@ extension PostgresEventStore {
     /// An error Chronicle does not translate, with the server's message when there is one.
     static func databaseFailure(_ error: any Error, stream: StreamName? = nil) -> any Error {
         if error is EventStoreError || error is CancellationError { return error }
-        let info = serverError(in: error)?.serverInfo
-        let message = info.map { "PostgreSQL error \($0[.sqlState] ?? "?"): \($0[.message] ?? "")" }
-            ?? "The PostgreSQL connection failed (\((error as? PSQLError)?.code.description ?? String(describing: type(of: error))))."
+        let message: String
+        if let info = serverError(in: error)?.serverInfo {
+            let state = info[.sqlState] ?? "?"
+            message = "PostgreSQL error \(state): \(info[.message] ?? "")"
+                + (state == "42P01" || state == "42883"
+                    ? ". The store's schema is missing from this database (or from the search_path): run migrate() first."
+                    : ".")
+        } else {
+            let code = (error as? PSQLError)?.code.description ?? String(describing: type(of: error))
+            message = "The PostgreSQL connection failed (\(code))."
+        }
         return EventStoreError(code: .databaseFailure, message: message, stream: stream, underlying: error)
     }
 
