@@ -1,4 +1,5 @@
--- The event log. One row per event; rows are only ever inserted, by chronicle_append below.
+-- The event log. One row per event; rows are only ever inserted (PostgresEventStore's append
+-- statement, which takes positions from chronicle_reserve_positions below).
 --
 -- position        the global order of the log.
 -- transaction_id  the id of the transaction that appended the event (see "Reading in order").
@@ -27,7 +28,7 @@ CREATE TABLE events (
     CONSTRAINT events_event_id UNIQUE (event_id)
 );
 
--- Positions come from this sequence, and only inside chronicle_append: the column has no default.
+-- Positions come from this sequence, only through chronicle_reserve_positions: the column has no default.
 CREATE SEQUENCE events_position_seq AS bigint OWNED BY events.position;
 
 -- Reading in order
@@ -50,71 +51,30 @@ CREATE SEQUENCE events_position_seq AS bigint OWNED BY events.position;
 -- that a long-running writing transaction (of any kind) delays readers until it ends.
 --
 -- Rule 1 needs the transaction id to be assigned inside the critical section, so an append must
--- be the first write of its transaction (chronicle_append checks this).
+-- be the first write of its transaction (chronicle_reserve_positions checks this).
 
-CREATE FUNCTION chronicle_append(
-    p_entity_type     text,
-    p_entity_id       text,
-    p_expected        bigint,        -- the required current version; NULL appends at any version
-    p_event_ids       uuid[],
-    p_event_types     text[],
-    p_schema_versions integer[],
-    p_metas           json[],
-    p_datas           json[],
-    p_created_ats     timestamptz[]
-) RETURNS TABLE (event_position bigint, event_version bigint)
+-- Rule 1, and the check that makes it hold: the transaction id and the positions, together.
+-- Returns the transaction id and the first of p_count consecutive positions.
+CREATE FUNCTION chronicle_reserve_positions(p_count integer, OUT transaction_id xid8, OUT first_position bigint)
 LANGUAGE plpgsql AS $fn$
-DECLARE
-    -- The critical section of rule 1. A two-key advisory lock never collides with the one-key
-    -- (bigint) entity locks below.
-    lock_space      constant integer := 1128810309;
-    position_lock   constant integer := 1;
-    event_count     constant integer := cardinality(p_event_ids);
-    current_version bigint;
-    stored_type     text;
-    xid             xid8;
-    positions       bigint[];
 BEGIN
     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-        RAISE EXCEPTION 'chronicle_append must be the first write of its transaction'
-            USING ERRCODE = 'CH002';
+        RAISE EXCEPTION 'an append must be the first write of its transaction' USING ERRCODE = 'CH002';
     END IF;
-
-    -- Appends to one entity take turns until commit; appends to different entities do not wait.
-    PERFORM pg_advisory_xact_lock(hashtextextended(p_entity_id, 0));
-
-    SELECT e.version, e.entity_type INTO current_version, stored_type
-    FROM events e WHERE e.entity_id = p_entity_id
-    ORDER BY e.version DESC LIMIT 1;
-    current_version := coalesce(current_version, 0);
-
-    IF stored_type IS NOT NULL AND stored_type <> p_entity_type THEN
-        RAISE EXCEPTION 'entity % belongs to another entity type', p_entity_id
-            USING ERRCODE = 'CH003', DETAIL = stored_type;
-    END IF;
-    IF p_expected IS NOT NULL AND p_expected <> current_version THEN
-        RAISE EXCEPTION 'wrong expected version for entity %', p_entity_id
-            USING ERRCODE = 'CH001', DETAIL = current_version::text;
-    END IF;
-
-    -- Rule 1: the transaction id and the positions, together.
+    -- The critical section is a session advisory lock held for microseconds, not until commit.
+    -- (A two-key advisory lock never collides with applications' one-key locks on bigints.)
+    -- The handler releases it if anything fails or the statement is cancelled inside.
     BEGIN
-        PERFORM pg_advisory_lock(lock_space, position_lock);
-        xid := pg_current_xact_id();
-        SELECT array_agg(p ORDER BY p) INTO positions
-        FROM (SELECT nextval('events_position_seq') AS p FROM generate_series(1, event_count)) AS taken;
-        PERFORM pg_advisory_unlock(lock_space, position_lock);
+        PERFORM pg_advisory_lock(1128810309, 1);
+        transaction_id := pg_current_xact_id();
+        first_position := nextval('events_position_seq');
+        IF p_count > 1 THEN
+            PERFORM setval('events_position_seq', first_position + p_count - 1);
+        END IF;
+        PERFORM pg_advisory_unlock(1128810309, 1);
     EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_advisory_unlock(lock_space, position_lock);
+        PERFORM pg_advisory_unlock(1128810309, 1);
         RAISE;
     END;
-
-    INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
-                        event_type, schema_version, meta, data, created_at)
-    SELECT positions[i], xid, p_event_ids[i], p_entity_type, p_entity_id, current_version + i,
-           p_event_types[i], p_schema_versions[i], p_metas[i], p_datas[i], p_created_ats[i]
-    FROM generate_series(1, event_count) AS i;
-
-    RETURN QUERY SELECT positions[i], current_version + i FROM generate_series(1, event_count) AS i;
 END
 $fn$;

@@ -3,39 +3,75 @@ import Foundation
 import PostgresNIO
 
 extension PostgresEventStore {
-    /// Turns a database error of an append into the ``EventStoreError`` it means.
-    ///
-    /// `chronicle_append` raises its own SQLSTATEs (`CH001` wrong expected version, `CH002` not the
-    /// first write, `CH003` entity type mismatch); unique violations name their constraint.
-    func translate(_ error: any Error, of append: PreparedAppend, connection: PostgresConnection? = nil) async -> any Error {
-        guard let psqlError = Self.serverError(in: error), let info = psqlError.serverInfo else {
-            return Self.databaseFailure(error, stream: append.stream)
+    /// What a failed append must still ask the database to report the error it means.
+    enum Question {
+        /// The entity is of another type or at another version: which?
+        case whyRefused
+        /// One of the append's event ids is stored: which?
+        case whichEventID
+    }
+
+    /// A database error of an append, translated as far as the error itself allows.
+    struct Problem {
+        var error: any Error
+        var question: Question?
+    }
+
+    /// Turns a database error of an append into the ``EventStoreError`` it means, or into the
+    /// question that tells.
+    static func translate(_ error: any Error, of append: PreparedAppend) -> Problem {
+        guard let info = serverError(in: error)?.serverInfo else {
+            return Problem(error: databaseFailure(error, stream: append.stream))
         }
         let stream = append.stream
-        let detail = info[.detail] ?? ""
         switch info[.sqlState] {
-        case "CH001":
-            return EventStoreError.wrongExpectedVersion(stream: stream, expected: append.expected, actual: Int(detail) ?? 0)
-        case "CH003":
-            return EventStoreError.entityTypeMismatch(stream: stream, storedEntityType: detail)
-        case "CH002":
-            return EventStoreError.invalidInput(
-                "Cannot append to \(stream): the append must be the first write of its transaction, so that readers of the log see events in position order. Nothing was appended.",
-                stream: stream)
-        case "23505" where info[.constraintName] == "events_event_id":
-            // The transaction is aborted when the caller owns it; the id is then not looked up.
-            let id = connection == nil ? await storedEventID(among: append.entries.map(\.id)) : nil
-            return EventStoreError.duplicateEventID(id ?? append.entries[0].id, stream: stream)
         case "23505" where info[.constraintName] == "events_entity_version":
-            // Only a writer that bypassed chronicle_append's entity lock can get here.
-            let actual = connection == nil ? await currentVersion(of: stream) : nil
-            return EventStoreError.wrongExpectedVersion(stream: stream, expected: append.expected, actual: actual ?? 0)
+            // Another writer took the version between this append's read and its insert.
+            return Problem(error: error, question: .whyRefused)
+        case "23505" where info[.constraintName] == "events_event_id":
+            return Problem(error: error, question: .whichEventID)
+        case "CH002":
+            return Problem(error: EventStoreError.invalidInput(
+                "Cannot append to \(stream): the append must be the first write of its transaction, so that readers of the log see events in position order. Nothing was appended.",
+                stream: stream))
         case "22P02", "22021", "22P05", "54000":
-            return EventStoreError.invalidInput(
+            return Problem(error: EventStoreError.invalidInput(
                 "Cannot append to \(stream): PostgreSQL refused the data: \(info[.message] ?? "invalid input"). Nothing was appended.",
-                stream: stream)
+                stream: stream))
         default:
-            return Self.databaseFailure(error, stream: stream)
+            return Problem(error: databaseFailure(error, stream: stream))
+        }
+    }
+
+    /// Asks the database what a refused append needs to report, and returns that error.
+    func answer(_ question: Question, of append: PreparedAppend, on connection: PostgresConnection) async throws -> EventStoreError {
+        let stream = append.stream
+        do {
+            switch question {
+            case .whyRefused:
+                let rows = try await connection.query(
+                    "SELECT version, entity_type FROM events WHERE entity_id = \(stream.entityID) ORDER BY version DESC LIMIT 1",
+                    logger: configuration.logger)
+                var newest: (version: Int, entityType: String?) = (0, nil)
+                for try await (version, entityType) in rows.decode((Int, String).self) {
+                    newest = (version, entityType)
+                }
+                if let storedType = newest.entityType, storedType != stream.entityType {
+                    return .entityTypeMismatch(stream: stream, storedEntityType: storedType)
+                }
+                return .wrongExpectedVersion(stream: stream, expected: append.expected, actual: newest.version)
+            case .whichEventID:
+                let rows = try await connection.query(
+                    "SELECT event_id FROM events WHERE event_id = ANY(\(append.entries.map(\.id))) LIMIT 1",
+                    logger: configuration.logger)
+                var stored = append.entries[0].id
+                for try await id in rows.decode(UUID.self) {
+                    stored = id
+                }
+                return .duplicateEventID(stored, stream: stream)
+            }
+        } catch {
+            throw Self.databaseFailure(error, stream: stream)
         }
     }
 
@@ -63,30 +99,5 @@ extension PostgresEventStore {
             message = "The PostgreSQL connection failed (\(code))."
         }
         return EventStoreError(code: .databaseFailure, message: message, stream: stream, underlying: error)
-    }
-
-    private func storedEventID(among ids: [UUID]) async -> UUID? {
-        try? await client.withConnection { connection in
-            var found: UUID?
-            let rows = try await connection.query(
-                "SELECT event_id FROM events WHERE event_id = ANY(\(ids)) LIMIT 1", logger: configuration.logger)
-            for try await id in rows.decode(UUID.self) {
-                found = id
-            }
-            return found
-        }
-    }
-
-    private func currentVersion(of stream: StreamName) async -> Int? {
-        try? await client.withConnection { connection in
-            var version: Int?
-            let rows = try await connection.query(
-                "SELECT coalesce(max(version), 0)::bigint FROM events WHERE entity_id = \(stream.entityID)",
-                logger: configuration.logger)
-            for try await value in rows.decode(Int.self) {
-                version = value
-            }
-            return version
-        }
     }
 }

@@ -20,7 +20,7 @@ extension PostgresEventStore {
     /// Reads the global log in position order. See ``Chronicle/EventStore/readLog(after:limit:)``.
     ///
     /// Only events of transactions older than the oldest transaction still running are
-    /// returned; with `chronicle_append`'s ordering of transaction ids and positions, that is
+    /// returned; with the append's ordering of transaction ids and positions, that is
     /// what guarantees a reader never skips an event that commits late.
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         try Self.checkLimit(limit)

@@ -6,8 +6,8 @@ public import ServiceLifecycle
 
 /// The production event store: PostgreSQL through PostgresNIO.
 ///
-/// Appends from many processes and connections run in parallel; each is one call of the
-/// `chronicle_append` database function, so an append is one round trip and one transaction.
+/// Appends from many processes and connections run in parallel; each is one statement, so an
+/// append is one round trip and one transaction.
 /// Readers of the global log never skip an event, however transactions commit (see
 /// `Migrations/postgres/0001_create_events.sql`, "Reading in order").
 ///

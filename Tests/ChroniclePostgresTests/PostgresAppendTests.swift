@@ -13,8 +13,8 @@ struct PostgresAppendTests {
         NewEvent(eventType: "test.happened", data: Data(#"{"text":"\#(text)"}"#.utf8))
     }
 
-    /// A writer that bypasses `chronicle_append` still cannot take a version twice: the unique
-    /// index refuses it, and the store reports the conflict with the actual version.
+    /// A writer whose version another writer took first (here: one that bypasses the store and
+    /// has not committed yet) collides on the unique index and gets a conflict with the actual version.
     @Test func uniqueIndexTurnsARaceIntoAConflict() async throws {
         try await TestDatabase.withStore { store in
             let stream = StreamName(entityType: "meeting", entityID: "raced")
