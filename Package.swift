@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -30,7 +31,6 @@ let package = Package(
         // The store's SQL schema per dialect, bundled as resources, and the migration file format.
         .target(
             name: "ChronicleMigrations",
-            dependencies: ["Chronicle"],
             path: "Migrations",
             resources: [.copy("postgres"), .copy("sqlite")]
         ),
@@ -61,6 +61,26 @@ let package = Package(
         .target(
             name: "ChronicleTesting",
             dependencies: ["Chronicle"]
+        ),
+
+        // A small program that appends and reads events on SQLite: `swift run quickstart`.
+        .executableTarget(
+            name: "quickstart",
+            dependencies: ["Chronicle", "ChronicleSQLite"],
+            path: "Examples/QuickStart"
+        ),
+        // Append throughput on SQLite and PostgreSQL: `scripts/bench`.
+        .executableTarget(
+            name: "chronicle-bench",
+            dependencies: [
+                "Chronicle",
+                "ChronicleSQLite",
+                "ChroniclePostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/ChronicleBench"
         ),
 
         .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting"]),
