@@ -1,0 +1,75 @@
+import Chronicle
+import ChroniclePostgres
+import ChronicleSQLite
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A store to measure, opened fresh (an empty file or schema) for each measurement.
+struct BenchTarget: Sendable {
+    var name: String
+    /// Opens a fresh store with room for `connections` concurrent writers, measures with `body`,
+    /// and returns its figures.
+    var withStore: @Sendable (_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [Double]) async throws -> [Double]
+
+    static func all(postgresURL: String?) throws -> [BenchTarget] {
+        var targets = [sqlite(synchronousCommit: true), sqlite(synchronousCommit: false)]
+        if let postgresURL {
+            targets.append(try postgres(url: postgresURL))
+        } else {
+            FileHandle.standardError.write(Data("No PostgreSQL URL given: measuring SQLite only.\n".utf8))
+        }
+        return targets
+    }
+
+    static func sqlite(synchronousCommit: Bool) -> BenchTarget {
+        BenchTarget(name: "SQLite, synchronous=\(synchronousCommit ? "FULL" : "NORMAL")") { _, body in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try await SQLiteEventStore(configuration: .init(
+                path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit))
+            let figures: [Double]
+            do {
+                figures = try await body(store)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+            return figures
+        }
+    }
+
+    static func postgres(url: String) throws -> BenchTarget {
+        let base = try PostgresEventStore.clientConfiguration(url: url)
+        return BenchTarget(name: "PostgreSQL") { connections, body in
+            let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            var configuration = base
+            configuration.options.maximumConnections = connections
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+            let store = PostgresEventStore(clientConfiguration: configuration)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
+                let figures: [Double]
+                do {
+                    try await store.migrate()
+                    figures = try await body(store)
+                } catch {
+                    try? await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)
+                    throw error
+                }
+                try await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)
+                return figures
+            }
+        }
+    }
+
+    private static func execute(_ query: PostgresQuery, on client: PostgresClient) async throws {
+        try await client.withConnection { connection in
+            for try await _ in try await connection.query(query, logger: Logger(label: "chronicle.bench")) {}
+        }
+    }
+}

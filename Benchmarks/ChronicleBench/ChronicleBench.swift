@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+/// Measures Chronicle's operations on SQLite and PostgreSQL and prints a table of figures.
+///
+/// Run it through `scripts/bench`, which builds it in release mode and starts a durable
+/// throwaway PostgreSQL for it.
+@main
+struct ChronicleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chronicle-bench",
+        abstract: "Measures Chronicle's append throughput on SQLite and PostgreSQL.")
+
+    @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
+    var postgresURL: String?
+
+    @Option(help: "Seconds each measured run lasts.")
+    var seconds: Double = 3
+
+    @Option(help: "Measured runs per figure; the table shows their median, minimum and maximum.")
+    var runs: Int = 3
+
+    @Option(parsing: .upToNextOption, help: "Concurrent writers to measure with.")
+    var writers: [Int] = [1, 16]
+
+    @Flag(help: "One short run per figure: a smoke test, not a measurement.")
+    var quick = false
+
+    mutating func run() async throws {
+        if quick {
+            seconds = 1
+            runs = 1
+        }
+        let settings = RunSettings(duration: .milliseconds(Int(seconds * 1_000)), runs: runs)
+        var rows: [ResultRow] = []
+        for target in try BenchTarget.all(postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]) {
+            for writerCount in writers {
+                let figures = try await AppendBenchmark(target: target, writers: writerCount, settings: settings).run()
+                let row = ResultRow(target: target.name, operation: "append 1 event, new entity", writers: writerCount, figures: figures)
+                print(row.formatted)
+                rows.append(row)
+            }
+        }
+        print()
+        print(ResultRow.table(rows))
+    }
+}
