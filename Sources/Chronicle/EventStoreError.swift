@@ -138,6 +138,11 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         EventStoreError(code: .invalidInput, message: message, stream: stream, eventID: eventID)
     }
 
+    /// The error of a read that asks for fewer than one event.
+    public static func invalidReadLimit(_ limit: Int) -> EventStoreError {
+        .invalidInput("A read must ask for at least one event, not \(limit).")
+    }
+
     /// `<code>: <message>`.
     ///
     /// The ``underlying`` error is left out: a driver's error may quote the query and its

@@ -60,7 +60,7 @@ public actor InMemoryEventStore: EventStore {
     public func readStream(
         _ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int
     ) throws -> [RecordedEvent] {
-        try Self.checkLimit(limit)
+        guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         guard let entity = streams[stream.entityID], entity.entityType == stream.entityType else { return [] }
         let first = max(version, 0)
         let end = min(lastVersion ?? entity.logIndices.count, entity.logIndices.count)
@@ -70,7 +70,7 @@ public actor InMemoryEventStore: EventStore {
 
     /// Reads the global log in position order. See ``EventStore/readLog(after:limit:)``.
     public func readLog(after position: Int64, limit: Int) throws -> [RecordedEvent] {
-        try Self.checkLimit(limit)
+        guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let first = Int(clamping: max(position, 0))
         guard first < log.count else { return [] }
         return Array(log[first..<min(log.count, first + limit)])
@@ -79,11 +79,5 @@ public actor InMemoryEventStore: EventStore {
     /// The position of the newest event, or 0.
     public func headPosition() -> Int64 {
         Int64(log.count)
-    }
-
-    private static func checkLimit(_ limit: Int) throws {
-        guard limit > 0 else {
-            throw EventStoreError.invalidInput("A read must ask for at least one event, not \(limit).")
-        }
     }
 }

@@ -144,6 +144,30 @@ public struct PreparedAppend: Sendable {
         }
     }
 
+    /// Runs a driver's insert, trying again while an append at ``ExpectedVersion/any`` loses races.
+    ///
+    /// An append at any version only fails with ``EventStoreError/Code/wrongExpectedVersion`` when
+    /// another writer took the version between the driver's read and its insert. Reading again
+    /// and inserting after that writer's events is then what the caller asked for.
+    ///
+    /// - Parameter insert: Reads the entity's current version and inserts the entries after it.
+    /// - Throws: The insert's error; a lost race after ``attemptsAtAnyVersion`` attempts.
+    public func retryingLostRaces(_ insert: () async throws -> AppendResult) async throws -> AppendResult {
+        var attempt = 1
+        while true {
+            do {
+                return try await insert()
+            } catch let error as EventStoreError
+                where error.code == .wrongExpectedVersion && expected == .any && attempt < Self.attemptsAtAnyVersion
+            {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How often an append at any version is tried when other writers keep taking the version.
+    public static let attemptsAtAnyVersion = 100
+
     /// The recorded events once written at the versions after `version`.
     ///
     /// - Parameters:

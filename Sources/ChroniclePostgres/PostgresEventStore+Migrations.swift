@@ -11,7 +11,7 @@ extension PostgresEventStore {
     ///
     /// - Parameter migrations: The set to apply; the store's own schema by default.
     /// - Returns: The migrations applied by this run.
-    /// - Throws: ``ChronicleMigrations/MigrationError`` naming the migration and statement that failed, or an
+    /// - Throws: `MigrationError` naming the migration and statement that failed, or an
     ///   applied migration whose file has changed.
     @discardableResult
     public func migrate(_ migrations: MigrationSet = .store(.postgres)) async throws -> [Migration] {

@@ -9,7 +9,7 @@ extension PostgresEventStore {
     /// `postgres://user:password@host:port/database?sslmode=prefer` (or `postgresql://`). The port
     /// defaults to 5432, the database to the user name, `sslmode` to `prefer`.
     ///
-    /// - Throws: ``Chronicle/EventStoreError/Code/invalidInput`` naming what is wrong with the URL.
+    /// - Throws: `EventStoreError.Code.invalidInput` naming what is wrong with the URL.
     public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
         func refuse(_ problem: String) -> EventStoreError {
             .invalidInput("The PostgreSQL URL \(redacted(url)) \(problem). Expected postgres://user:password@host:5432/database.")

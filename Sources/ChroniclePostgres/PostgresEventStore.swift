@@ -70,7 +70,7 @@ public final class PostgresEventStore: EventStore, Service {
     /// defaults to 5432, the database to the user name, `sslmode` to `prefer` (`disable`,
     /// `prefer`, `require` and `verify-full` are understood). The store's ``run()`` runs the client.
     ///
-    /// - Throws: ``Chronicle/EventStoreError/Code/invalidInput`` when the URL cannot be understood.
+    /// - Throws: `EventStoreError.Code.invalidInput` when the URL cannot be understood.
     public convenience init(
         url: String, configuration: Configuration = Configuration(), maximumConnections: Int = 20
     ) throws {

@@ -3,29 +3,19 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteEventStore {
-    /// Appends events to one entity, all or nothing. See ``Chronicle/EventStore/append(_:to:expected:)``.
+    /// Appends events to one entity, all or nothing. See `EventStore.append(_:to:expected:)`.
     ///
     /// The append reads the entity's current version, checks the expectation, and inserts the
     /// events in one statement (one transaction for very large appends). Appends from this
     /// process take turns on the writer connection; a concurrent append from another process
     /// that wins the race trips the unique `(entity_id, version)` index and turns into
-    /// ``Chronicle/EventStoreError/Code/wrongExpectedVersion``.
+    /// `EventStoreError.Code.wrongExpectedVersion`.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         return try await writeLock.withLock {
-            // An append at any version that loses a race to another process tries again.
-            var attempt = 1
-            while true {
-                do {
-                    return try await self.insert(append)
-                } catch let error as EventStoreError
-                    where error.code == .wrongExpectedVersion && expected == .any && attempt < 10
-                {
-                    attempt += 1
-                }
-            }
+            try await append.retryingLostRaces { try await self.insert(append) }
         }
     }
 

@@ -3,11 +3,11 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteEventStore {
-    /// Reads one entity's events in version order. See ``Chronicle/EventStore/readStream(_:after:through:limit:)``.
+    /// Reads one entity's events in version order. See `EventStore.readStream(_:after:through:limit:)`.
     public func readStream(
         _ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int
     ) async throws -> [RecordedEvent] {
-        try Self.checkLimit(limit)
+        guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let rows = try await reader.query(
             """
             SELECT \(Self.columns) FROM events
@@ -18,11 +18,11 @@ extension SQLiteEventStore {
         return try rows.map(Self.recordedEvent)
     }
 
-    /// Reads the global log in position order. See ``Chronicle/EventStore/readLog(after:limit:)``.
+    /// Reads the global log in position order. See `EventStore.readLog(after:limit:)`.
     ///
     /// SQLite commits one writer at a time, so positions become visible in order.
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
-        try Self.checkLimit(limit)
+        guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let rows = try await reader.query(
             "SELECT \(Self.columns) FROM events WHERE position > ?1 ORDER BY position LIMIT ?2",
             [.integer(Int(position)), .integer(limit)])
@@ -66,11 +66,5 @@ extension SQLiteEventStore {
             metadata: metadata,
             data: Data(try value("data").string?.utf8 ?? "".utf8)
         )
-    }
-
-    static func checkLimit(_ limit: Int) throws {
-        guard limit > 0 else {
-            throw EventStoreError.invalidInput("A read must ask for at least one event, not \(limit).")
-        }
     }
 }

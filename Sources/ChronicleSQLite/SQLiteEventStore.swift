@@ -74,14 +74,14 @@ public final class SQLiteEventStore: EventStore {
     /// - Parameters:
     ///   - path: The database file. Default: `chronicle.sqlite` in the working directory.
     ///   - limits: The size limits appends must respect.
-    /// - Throws: The SQLite error when the file cannot be opened, or ``ChronicleMigrations/MigrationError``.
+    /// - Throws: The SQLite error when the file cannot be opened, or `MigrationError`.
     public convenience init(path: String = "chronicle.sqlite", limits: EventLimits = EventLimits()) async throws {
         try await self.init(configuration: Configuration(path: path, limits: limits))
     }
 
     /// Opens (and by default creates and migrates) the store described by a configuration.
     ///
-    /// - Throws: The SQLite error when the file cannot be opened, or ``ChronicleMigrations/MigrationError``.
+    /// - Throws: The SQLite error when the file cannot be opened, or `MigrationError`.
     public init(configuration: Configuration) async throws {
         self.configuration = configuration
         let writer = try await Self.connect(configuration)

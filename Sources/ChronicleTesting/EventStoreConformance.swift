@@ -1,7 +1,7 @@
 public import Chronicle
 public import Testing
 
-/// The checks every ``Chronicle/EventStore`` must pass, written once and run by every driver.
+/// The checks every `EventStore` must pass, written once and run by every driver.
 ///
 /// A driver's test target runs the whole list as one parameterized test, so all stores report
 /// the same test names:

@@ -1,0 +1,57 @@
+import Chronicle
+import Foundation
+import PostgresNIO
+
+/// The append, as one prepared statement: planned once per connection, not on every append.
+///
+/// Read it top to bottom:
+/// 1. `current`: the entity's version (0 when new) and entity type, from its newest event;
+/// 2. `reserved`: the transaction id and consecutive positions (rule 1 in the migration
+///    `0001_create_events.sql`);
+/// 3. the insert of one row per event, only when the version and the type are the expected
+///    ones. Zero rows inserted means the expectation failed; the store then asks why.
+struct AppendStatement: PostgresPreparedStatement {
+    static let sql = """
+        WITH newest AS (
+            SELECT version, entity_type FROM events WHERE entity_id = $2 ORDER BY version DESC LIMIT 1
+        ), current AS (
+            SELECT coalesce((SELECT version FROM newest), 0) AS version, (SELECT entity_type FROM newest) AS entity_type
+        ), reserved AS (
+            SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)
+        )
+        INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+                            event_type, schema_version, meta, data, created_at)
+        SELECT r.first_position + e.n - 1, r.transaction_id, e.event_id, $1::text, $2::text,
+               c.version + e.n, e.event_type, e.schema_version, e.meta, e.data, e.created_at
+        FROM current c, reserved r,
+             unnest($5::uuid[], $6::text[], $7::integer[], $8::json[], $9::json[], $10::timestamptz[])
+                 WITH ORDINALITY AS e(event_id, event_type, schema_version, meta, data, created_at, n)
+        WHERE ($3::bigint IS NULL OR c.version = $3::bigint)
+          AND coalesce(c.entity_type = $1::text, true)
+        RETURNING position, version
+        """
+
+    typealias Row = (position: Int64, version: Int)
+
+    var append: PreparedAppend
+
+    func makeBindings() throws -> PostgresBindings {
+        let entries = append.entries
+        var bindings = PostgresBindings(capacity: 10)
+        bindings.append(append.stream.entityType)
+        bindings.append(append.stream.entityID)
+        bindings.append(append.expected.requiredVersion)
+        bindings.append(Int32(entries.count))
+        bindings.append(entries.map(\.id))
+        bindings.append(entries.map(\.eventType))
+        bindings.append(entries.map { Int32(clamping: $0.schemaVersion) })
+        bindings.append(entries.map { PostgresJSON(text: $0.metadataJSON) })
+        bindings.append(entries.map { PostgresJSON(text: $0.data) })
+        bindings.append(entries.map { PostgresTimestamp(microsecondsSince1970: Timestamp.microseconds(since1970: $0.createdAt)) })
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode((Int64, Int).self)
+    }
+}
