@@ -44,11 +44,10 @@ public struct EventLogSequence: AsyncSequence, Sendable {
         }
 
         private mutating func fetch() async throws -> Bool {
-            if head == nil {
-                head = try await store.headPosition()
-            }
+            let head = try await self.head ?? store.headPosition()
+            self.head = head
             var pause = Duration.milliseconds(1)
-            while cursor < head! {
+            while cursor < head {
                 let events = try await store.readLog(after: cursor, limit: batchSize)
                 if let last = events.last {
                     batch = events

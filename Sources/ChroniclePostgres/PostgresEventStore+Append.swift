@@ -8,10 +8,9 @@ extension PostgresEventStore {
     ///
     /// One prepared statement, one round trip (`AppendStatement`): it reads the entity's current
     /// version, takes positions from `chronicle_reserve_positions`, and inserts the events only
-    /// if the version is the expected one. Two writers that read the same version collide on the unique
-    /// `(entity_id, version)` index; the loser's append fails with
-    /// `EventStoreError.Code.wrongExpectedVersion`, or, at `ExpectedVersion.any`,
-    /// is tried again.
+    /// if the version is the expected one. Two writers that read the same version collide on the
+    /// unique `(entity_id, version)` index; the loser's append fails with
+    /// `EventStoreError.Code.wrongExpectedVersion`, or, at `ExpectedVersion.any`, is tried again.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
@@ -60,8 +59,9 @@ extension PostgresEventStore {
             }
         } catch {
             let problem = Self.translate(error, of: append)
-            guard case .some(let question) = problem.question else { throw problem.error }
+            guard let question = problem.question else { throw problem.error }
             if insideTransaction {
+                // The caller's transaction is aborted; ask on a connection of the pool.
                 throw try await client.withConnection { fresh in try await answer(question, of: append, on: fresh) }
             }
             throw try await answer(question, of: append, on: connection)
