@@ -44,8 +44,13 @@ public struct EventLogSequence: AsyncSequence, Sendable {
         }
 
         private mutating func fetch() async throws -> Bool {
-            let head = try await self.head ?? store.headPosition()
-            self.head = head
+            let head: Int64
+            if let known = self.head {
+                head = known
+            } else {
+                head = try await store.headPosition()
+                self.head = head
+            }
             var pause = Duration.milliseconds(1)
             while cursor < head {
                 let events = try await store.readLog(after: cursor, limit: batchSize)
