@@ -25,12 +25,13 @@ public struct PreparedAppend: Sendable {
         public var schemaVersion: Int
         /// The data: UTF-8 JSON text of an object, within the size limit.
         public var data: Data
-        /// The metadata, with ``EventMetadata/createdAt`` set.
+        /// The metadata, with ``EventMetadata/createdAt`` set, to the microsecond.
         public var metadata: EventMetadata
         /// The `meta` column's JSON.
         public var metadataJSON: Data
-        /// The `created_at` column, to the microsecond.
-        public var createdAt: Date
+
+        /// The `created_at` column: the metadata's time, which a prepared entry always has.
+        public var createdAt: Date { metadata.createdAt ?? Date(timeIntervalSince1970: 0) }
     }
 
     /// The entity appended to.
@@ -90,8 +91,10 @@ public struct PreparedAppend: Sendable {
             if let problem = Self.problem(withName: event.eventType) {
                 throw refuse("the event type of \(which) \(problem)", eventID: event.id)
             }
-            if event.schemaVersion < 1 {
-                throw refuse("\(which) has schema version \(event.schemaVersion); schema versions start at 1", eventID: event.id)
+            if !(1...Self.maximumSchemaVersion).contains(event.schemaVersion) {
+                throw refuse(
+                    "\(which) has schema version \(event.schemaVersion); schema versions run from 1 to \(Self.maximumSchemaVersion)",
+                    eventID: event.id)
             }
             if event.data.count > limits.maximumDataSize {
                 throw refuse("the data of \(which) is \(event.data.count) bytes, over the limit of \(limits.maximumDataSize)", eventID: event.id)
@@ -120,8 +123,7 @@ public struct PreparedAppend: Sendable {
                 schemaVersion: event.schemaVersion,
                 data: event.data,
                 metadata: metadata,
-                metadataJSON: metadataJSON,
-                createdAt: metadata.createdAt ?? stamp
+                metadataJSON: metadataJSON
             ))
         }
         self.stream = stream
@@ -189,6 +191,9 @@ public struct PreparedAppend: Sendable {
             )
         }
     }
+
+    /// The highest schema version an event can have (the largest 32-bit integer).
+    public static let maximumSchemaVersion = Int(Int32.max)
 
     /// The longest entity type, entity id or event type, in bytes of UTF-8.
     public static let maximumNameLength = 255

@@ -44,7 +44,7 @@ struct AppendStatement: PostgresPreparedStatement {
         bindings.append(Int32(entries.count))
         bindings.append(entries.map(\.id))
         bindings.append(entries.map(\.eventType))
-        bindings.append(entries.map { Int32(clamping: $0.schemaVersion) })
+        bindings.append(entries.map { Int32($0.schemaVersion) })  // checked by PreparedAppend
         bindings.append(entries.map { PostgresJSON(text: $0.metadataJSON) })
         bindings.append(entries.map { PostgresJSON(text: $0.data) })
         bindings.append(entries.map { PostgresTimestamp(microsecondsSince1970: Timestamp.microseconds(since1970: $0.createdAt)) })

@@ -14,8 +14,12 @@ extension SQLiteEventStore {
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        return try await writeLock.withLock {
-            try await append.retryingLostRaces { try await self.insert(append) }
+        do {
+            return try await writeLock.withLock {
+                try await append.retryingLostRaces { try await self.insert(append) }
+            }
+        } catch {
+            throw Self.databaseFailure(error, stream: stream)
         }
     }
 
@@ -50,14 +54,14 @@ extension SQLiteEventStore {
         } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
             throw try await translate(error, of: append)
         }
-        let ordered = (1...append.entries.count).map { positions[currentVersion + $0] }
-        guard !ordered.contains(nil) else {
+        let ordered = (1...append.entries.count).compactMap { positions[currentVersion + $0] }
+        guard ordered.count == append.entries.count else {
             throw EventStoreError(code: .databaseFailure, message: "The insert into events did not return every position.", stream: stream)
         }
-        return AppendResult(events: append.recordedEvents(after: currentVersion, positions: ordered.map { $0! }))
+        return AppendResult(events: append.recordedEvents(after: currentVersion, positions: ordered))
     }
 
-    /// SQLite allows 32,766 parameters per statement; nine per row stays well below.
+    /// SQLite allows 32,766 parameters per statement; seven per row stays well below.
     static let rowsPerInsert = 500
 
     static func insertStatement(
@@ -103,5 +107,12 @@ extension SQLiteEventStore {
             "SELECT max(version) AS version FROM events WHERE entity_id = ?1", [.text(append.stream.entityID)])
         return .wrongExpectedVersion(
             stream: append.stream, expected: append.expected, actual: current.first?.column("version")?.integer ?? 0)
+    }
+
+    /// An error Chronicle does not translate, with SQLite's message.
+    static func databaseFailure(_ error: any Error, stream: StreamName? = nil) -> any Error {
+        guard let error = error as? SQLiteError else { return error }
+        let hint = error.message.contains("no such table") ? ". The store's schema is missing from this file: run migrate() first." : "."
+        return EventStoreError(code: .databaseFailure, message: "SQLite error: \(error.message)\(hint)", stream: stream, underlying: error)
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteEventStore {
         _ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        let rows = try await reader.query(
+        let rows = try await read(
             """
             SELECT \(Self.columns) FROM events
             WHERE entity_id = ?1 AND entity_type = ?2 AND version > ?3 AND version <= ?4
@@ -23,7 +23,7 @@ extension SQLiteEventStore {
     /// SQLite commits one writer at a time, so positions become visible in order.
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        let rows = try await reader.query(
+        let rows = try await read(
             "SELECT \(Self.columns) FROM events WHERE position > ?1 ORDER BY position LIMIT ?2",
             [.integer(Int(position)), .integer(limit)])
         return try rows.map(Self.recordedEvent)
@@ -31,8 +31,16 @@ extension SQLiteEventStore {
 
     /// The position of the newest event, or 0.
     public func headPosition() async throws -> Int64 {
-        let rows = try await reader.query("SELECT coalesce(max(position), 0) AS head FROM events")
+        let rows = try await read("SELECT coalesce(max(position), 0) AS head FROM events")
         return Int64(rows.first?.column("head")?.integer ?? 0)
+    }
+
+    private func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        do {
+            return try await reader.query(sql, binds)
+        } catch {
+            throw Self.databaseFailure(error)
+        }
     }
 
     static let columns =

@@ -106,7 +106,7 @@ extension EventStoreConformance {
             try await expectRefused(.invalidInput, by: store, touching: [stream], "one id twice in one append", sourceLocation: sourceLocation) {
                 try await store.append([event, event], to: stream, expected: .any)
             }
-            for schemaVersion in [0, -3] {
+            for schemaVersion in [0, -3, Int(Int32.max) + 1] {
                 try await expectRefused(.invalidInput, by: store, touching: [stream], "schema version \(schemaVersion)", sourceLocation: sourceLocation) {
                     try await store.append([Self.raw("{}", schemaVersion: schemaVersion)], to: stream, expected: .any)
                 }

@@ -87,6 +87,19 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test func explainsAMissingSchema() async throws {
+        try await withTemporaryDirectory { directory in
+            try await Self.withStore(at: directory.appendingPathComponent("bare.sqlite").path, migrates: false) { store in
+                let stream = StreamName(entityType: "meeting", entityID: "early")
+                let append = await #expect(throws: EventStoreError.self) { try await store.append([Self.event()], to: stream, expected: .any) }
+                #expect(append?.code == .databaseFailure)
+                #expect(append?.message.contains("run migrate()") == true, "\(String(describing: append))")
+                let read = await #expect(throws: EventStoreError.self) { try await store.headPosition() }
+                #expect(read?.code == .databaseFailure)
+            }
+        }
+    }
+
     @Test func refusesAPathThatCannotBeOpened() async throws {
         await #expect(throws: (any Error).self) {
             _ = try await SQLiteEventStore(path: "/nonexistent-directory/\(UUID().uuidString)/events.sqlite")
