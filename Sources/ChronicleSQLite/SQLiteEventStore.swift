@@ -74,14 +74,14 @@ public final class SQLiteEventStore: EventStore {
     /// - Parameters:
     ///   - path: The database file. Default: `chronicle.sqlite` in the working directory.
     ///   - limits: The size limits appends must respect.
-    /// - Throws: The SQLite error when the file cannot be opened, or `MigrationError`.
+    /// - Throws: `EventStoreError.Code.databaseFailure` when the file cannot be opened, or `MigrationError`.
     public convenience init(path: String = "chronicle.sqlite", limits: EventLimits = EventLimits()) async throws {
         try await self.init(configuration: Configuration(path: path, limits: limits))
     }
 
     /// Opens (and by default creates and migrates) the store described by a configuration.
     ///
-    /// - Throws: The SQLite error when the file cannot be opened, or `MigrationError`.
+    /// - Throws: `EventStoreError.Code.databaseFailure` when the file cannot be opened, or `MigrationError`.
     public init(configuration: Configuration) async throws {
         self.configuration = configuration
         let writer = try await Self.connect(configuration)
@@ -113,8 +113,15 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func connect(_ configuration: Configuration) async throws -> SQLiteConnection {
-        let connection: SQLiteConnection = try await SQLiteConnection.open(
-            storage: .file(path: configuration.path), logger: configuration.logger)
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: configuration.path), logger: configuration.logger)
+        } catch {
+            let reason = (error as? SQLiteError)?.message ?? "\(error)"
+            throw EventStoreError(
+                code: .databaseFailure, message: "Cannot open the SQLite database at \(configuration.path): \(reason).",
+                underlying: error)
+        }
         do {
             let timeout = configuration.busyTimeout.components
             let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000

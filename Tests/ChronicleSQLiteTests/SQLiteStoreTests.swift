@@ -101,9 +101,10 @@ struct SQLiteStoreTests {
     }
 
     @Test func refusesAPathThatCannotBeOpened() async throws {
-        await #expect(throws: (any Error).self) {
-            _ = try await SQLiteEventStore(path: "/nonexistent-directory/\(UUID().uuidString)/events.sqlite")
-        }
+        let path = "/nonexistent-directory/\(UUID().uuidString)/events.sqlite"
+        let error = await #expect(throws: EventStoreError.self) { _ = try await SQLiteEventStore(path: path) }
+        #expect(error?.code == .databaseFailure)
+        #expect(error?.message.contains(path) == true, "\(String(describing: error))")
     }
 
     /// Appends beyond one statement's parameter limit are split into statements inside one
