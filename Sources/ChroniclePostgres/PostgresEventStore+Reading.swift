@@ -24,32 +24,43 @@ extension PostgresEventStore {
 
     /// The position of the newest committed event, or 0.
     public func headPosition() async throws -> Int64 {
-        do {
-            return try await client.withConnection { connection in
-                let rows = try await connection.query("SELECT coalesce(max(position), 0)::bigint FROM events", logger: configuration.logger)
-                var head: Int64 = 0
-                for try await value in rows.decode(Int64.self) {
-                    head = value
-                }
-                return head
+        try await withConnection { connection in
+            let rows = try await connection.query("SELECT coalesce(max(position), 0)::bigint FROM events", logger: configuration.logger)
+            var head: Int64 = 0
+            for try await value in rows.decode(Int64.self) {
+                head = value
             }
-        } catch {
-            throw Self.databaseFailure(error)
+            return head
         }
     }
 
     private func read<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [RecordedEvent]
     where Statement.Row == RecordedEvent {
-        do {
-            return try await client.withConnection { connection in
-                var events: [RecordedEvent] = []
-                for try await event in try await connection.execute(statement, logger: configuration.logger) {
-                    events.append(event)
-                }
-                return events
+        try await withConnection { connection in
+            var events: [RecordedEvent] = []
+            for try await event in try await connection.execute(statement, logger: configuration.logger) {
+                events.append(event)
             }
+            return events
+        }
+    }
+
+    /// Runs work on a connection leased from the pool for it, translating database errors.
+    ///
+    /// Every query of the store runs this way rather than through `PostgresClient.query`, which
+    /// can keep a connection leased when a query fails early.
+    func withConnection<Result: Sendable>(_ work: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in try await work(connection) }
         } catch {
             throw Self.databaseFailure(error)
+        }
+    }
+
+    /// Runs a statement whose rows, if any, are not needed.
+    func execute(_ query: PostgresQuery) async throws {
+        try await withConnection { connection in
+            for try await _ in try await connection.query(query, logger: configuration.logger) {}
         }
     }
 }

@@ -35,7 +35,7 @@ extension SQLiteEventStore {
         return Int64(rows.first?.column("head")?.integer ?? 0)
     }
 
-    private func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+    func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         do {
             return try await reader.query(sql, binds)
         } catch {

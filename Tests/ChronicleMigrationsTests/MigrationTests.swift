@@ -31,6 +31,9 @@ struct MigrationTests {
         }
         #expect(MigrationSet.store(.postgres).migrations[0].statements.count == 3, "table, sequence, append function")
         #expect(MigrationSet.store(.sqlite).migrations[0].statements.count == 3, "table and two indexes")
+        for dialect in SQLDialect.allCases {
+            #expect(MigrationSet.store(dialect).migrations.map(\.name) == ["create_events", "create_snapshots"], "\(dialect)")
+        }
     }
 
     @Test func plansOnlyWhatIsNotApplied() throws {

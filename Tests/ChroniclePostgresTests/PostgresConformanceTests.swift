@@ -5,12 +5,20 @@ import Testing
 
 @Suite("Conformance: PostgreSQL", TestDatabase.available)
 struct PostgresConformanceTests {
+    /// Opens an empty store for one check.
+    static let store: EventStoreConformance.StoreScope = { limits, body in
+        try await TestDatabase.withStore(limits: limits) { store in
+            try await body(store)
+        }
+    }
+
     @Test(arguments: EventStoreConformance.Check.allCases)
     func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await EventStoreConformance { limits, body in
-            try await TestDatabase.withStore(limits: limits) { store in
-                try await body(store)
-            }
-        }.run(check)
+        try await EventStoreConformance(withStore: Self.store).run(check)
+    }
+
+    @Test(arguments: SnapshotStoreConformance.Check.allCases)
+    func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
+        try await SnapshotStoreConformance(withStore: Self.store).run(check)
     }
 }

@@ -9,11 +9,12 @@ import Testing
 struct PostgresMigrationTests {
     @Test func aSecondRunAppliesNothing() async throws {
         try await TestDatabase.withStore(migrated: false) { store in
-            #expect(try await store.migrate().map(\.version) == [1])
+            let bundled = MigrationSet.store(.postgres).migrations
+            #expect(try await store.migrate() == bundled)
             #expect(try await store.migrate().isEmpty)
             let applied = try await store.appliedMigrations()
-            #expect(applied.map(\.scope) == ["chronicle"])
-            #expect(applied.first?.checksum == MigrationSet.store(.postgres).migrations[0].checksum)
+            #expect(applied.map(\.version) == bundled.map(\.version))
+            #expect(applied.map(\.checksum) == bundled.map(\.checksum))
         }
     }
 
@@ -25,8 +26,9 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(runs.map(\.count).sorted() == [0, 0, 0, 1], "exactly one run applies the migration")
-            #expect(try await store.appliedMigrations().count == 1)
+            let count = MigrationSet.store(.postgres).migrations.count
+            #expect(runs.map(\.count).sorted() == [0, 0, 0, count], "exactly one run applies the migrations")
+            #expect(try await store.appliedMigrations().count == count)
         }
     }
 
@@ -46,7 +48,7 @@ struct PostgresMigrationTests {
             ])
             let error = await #expect(throws: MigrationError.self) { try await store.migrate(broken) }
             #expect(error?.message.contains("Migration 2 (broken) of app failed") == true)
-            #expect(try await store.appliedMigrations().map(\.scope) == ["chronicle"], "nothing of the failed run is recorded")
+            #expect(Set(try await store.appliedMigrations().map(\.scope)) == ["chronicle"], "nothing of the failed run is recorded")
             let tables = try await store.client.withConnection { connection in
                 var names: [String] = []
                 for try await name in try await connection.query(

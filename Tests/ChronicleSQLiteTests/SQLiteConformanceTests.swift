@@ -6,20 +6,28 @@ import Testing
 
 @Suite("Conformance: SQLite")
 struct SQLiteConformanceTests {
+    /// Opens an empty store for one check.
+    static let store: EventStoreConformance.StoreScope = { limits, body in
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLiteEventStore(
+                configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits))
+            do {
+                try await body(store)
+            } catch {
+                try await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
     @Test(arguments: EventStoreConformance.Check.allCases)
     func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await EventStoreConformance { limits, body in
-            try await withTemporaryDirectory { directory in
-                let store = try await SQLiteEventStore(
-                    configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits))
-                do {
-                    try await body(store)
-                } catch {
-                    try await store.close()
-                    throw error
-                }
-                try await store.close()
-            }
-        }.run(check)
+        try await EventStoreConformance(withStore: Self.store).run(check)
+    }
+
+    @Test(arguments: SnapshotStoreConformance.Check.allCases)
+    func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
+        try await SnapshotStoreConformance(withStore: Self.store).run(check)
     }
 }

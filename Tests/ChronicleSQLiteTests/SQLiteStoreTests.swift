@@ -53,7 +53,7 @@ struct SQLiteStoreTests {
                 let migrated = try await store.migrate()
                 #expect(events == appended.events)
                 #expect(migrated.isEmpty, "reopening does not migrate again")
-                #expect(try await store.appliedMigrations().map(\.version) == [1])
+                #expect(try await store.appliedMigrations().map(\.version) == MigrationSet.store(.sqlite).migrations.map(\.version))
             }
         }
     }
@@ -81,7 +81,7 @@ struct SQLiteStoreTests {
                 #expect(error?.message.contains("Migration 2 (broken) of app failed") == true)
                 let recorded = try await store.appliedMigrations()
                 let retried = try await store.migrate(broken.prefix(1))
-                #expect(recorded.map(\.scope) == ["chronicle"], "nothing of the failed run is recorded")
+                #expect(Set(recorded.map(\.scope)) == ["chronicle"], "nothing of the failed run is recorded")
                 #expect(retried.map(\.name) == ["fine"], "the table of the failed run was rolled back")
             }
         }

@@ -4,10 +4,18 @@ import Testing
 
 @Suite("Conformance: in-memory")
 struct InMemoryConformanceTests {
+    /// Opens an empty store for one check.
+    static let store: EventStoreConformance.StoreScope = { limits, body in
+        try await body(InMemoryEventStore(limits: limits))
+    }
+
     @Test(arguments: EventStoreConformance.Check.allCases)
     func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await EventStoreConformance { limits, body in
-            try await body(InMemoryEventStore(limits: limits))
-        }.run(check)
+        try await EventStoreConformance(withStore: Self.store).run(check)
+    }
+
+    @Test(arguments: SnapshotStoreConformance.Check.allCases)
+    func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
+        try await SnapshotStoreConformance(withStore: Self.store).run(check)
     }
 }

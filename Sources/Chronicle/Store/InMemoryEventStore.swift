@@ -10,7 +10,7 @@ public import Foundation
 /// try await store.append([MeetingScheduled(title: "Retro", startsAt: date)],
 ///                        to: stream, expected: .noEvents)
 /// ```
-public actor InMemoryEventStore: EventStore {
+public actor InMemoryEventStore: EventStore, SnapshotStore {
     private struct Stream {
         var entityType: String
         var logIndices: [Int] = []
@@ -19,6 +19,7 @@ public actor InMemoryEventStore: EventStore {
     private var log: [RecordedEvent] = []
     private var streams: [String: Stream] = [:]
     private var eventIDs: Set<UUID> = []
+    private var snapshots: [String: Snapshot] = [:]
     private let limits: EventLimits
     private let now: @Sendable () -> Date
 
@@ -79,5 +80,23 @@ public actor InMemoryEventStore: EventStore {
     /// The position of the newest event, or 0.
     public func headPosition() -> Int64 {
         Int64(log.count)
+    }
+
+    /// The entity's newest snapshot. See ``SnapshotStore/snapshot(of:)``.
+    public func snapshot(of stream: StreamName) -> Snapshot? {
+        snapshots[stream.entityID].flatMap { $0.stream == stream ? $0 : nil }
+    }
+
+    /// Keeps a snapshot as the entity's newest. See ``SnapshotStore/saveSnapshot(_:)``.
+    public func saveSnapshot(_ snapshot: Snapshot) {
+        if let kept = snapshots[snapshot.stream.entityID], kept.schema == snapshot.schema, kept.version > snapshot.version {
+            return
+        }
+        snapshots[snapshot.stream.entityID] = snapshot
+    }
+
+    /// Deletes snapshots. See ``SnapshotStore/deleteSnapshots(entityType:)``.
+    public func deleteSnapshots(entityType: String?) {
+        snapshots = snapshots.filter { entityType != nil && $0.value.stream.entityType != entityType }
     }
 }

@@ -20,6 +20,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case wrongExpectedVersion = "wrong expected version"
             case entityTypeMismatch = "entity type mismatch"
+            case entityNotFound = "entity not found"
             case duplicateEventID = "duplicate event id"
             case invalidInput = "invalid input"
             case unknownEventType = "unknown event type"
@@ -38,6 +39,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let wrongExpectedVersion = Code(.wrongExpectedVersion)
         /// The entity id is already used by an entity of another type.
         public static let entityTypeMismatch = Code(.entityTypeMismatch)
+        /// A command or a load needs an entity that has no events.
+        public static let entityNotFound = Code(.entityNotFound)
         /// An appended event's id is already stored.
         public static let duplicateEventID = Code(.duplicateEventID)
         /// The request was refused before writing: an empty name, a bad version, data that is not
@@ -121,6 +124,11 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             message: "Cannot append to \(stream): entity id \"\(stream.entityID)\" belongs to a \(storedEntityType), not a \(stream.entityType).",
             stream: stream
         )
+    }
+
+    /// The error of a load or command that needs an entity without events.
+    public static func entityNotFound(_ stream: StreamName) -> EventStoreError {
+        EventStoreError(code: .entityNotFound, message: "\(stream) does not exist: it has no events.", stream: stream)
     }
 
     /// The error of an append whose event id is already stored.

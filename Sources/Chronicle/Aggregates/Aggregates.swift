@@ -1,0 +1,80 @@
+public import CoreMetrics
+public import Foundation
+public import Logging
+
+/// Loads aggregates from their events and executes commands on them.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore(path: "app.sqlite")
+/// let aggregates = Aggregates(store: store)                      // snapshots kept in the same store
+///
+/// let result = try await aggregates.execute(
+///     ScheduleMeeting(title: "Retro", startsAt: date, inviteeIDs: [2, 3], organizerID: 1),
+///     on: meetingID, metadata: EventMetadata(actor: "user-1"))
+/// let meeting = try await aggregates.load(Meeting.self, id: meetingID)
+/// ```
+///
+/// - Important: Executing is load, validate, decide, append: the append expects the version
+///   that was loaded, so a command is never carried out on a state another writer has changed.
+///   When that happens the command is decided again on the newer state, up to
+///   ``Configuration/maximumAttempts`` times.
+public struct Aggregates: Sendable {
+    /// How commands are executed and aggregates loaded.
+    public struct Configuration: Sendable {
+        /// How many times a command is decided before a conflict is reported. Default: 10.
+        public var maximumAttempts: Int
+        /// How many events each read of an entity returns. Default: 1,000.
+        public var readBatchSize: Int
+        /// The clock that validation and `decide` see.
+        public var now: @Sendable () -> Date
+        /// Makes command and event ids.
+        public var makeID: @Sendable () -> UUID
+        /// Encodes and decodes events and snapshots.
+        public var coder: EventCoder
+        /// Receives a debug line for every conflict that makes a command be decided again.
+        public var logger: Logger
+        /// Receives the counter `chronicle_command_conflicts` (dimension `command`).
+        public var metrics: any MetricsFactory
+
+        /// Creates a configuration; every parameter has a sensible default.
+        public init(
+            maximumAttempts: Int = 10,
+            readBatchSize: Int = 1_000,
+            now: @escaping @Sendable () -> Date = Date.init,
+            makeID: @escaping @Sendable () -> UUID = UUID.init,
+            coder: EventCoder = .default,
+            logger: Logger = Logger(label: "chronicle", factory: { _ in SwiftLogNoOpLogHandler() }),
+            metrics: any MetricsFactory = MetricsSystem.factory
+        ) {
+            precondition(maximumAttempts >= 1 && readBatchSize >= 1, "At least one attempt and one event per read.")
+            self.maximumAttempts = maximumAttempts
+            self.readBatchSize = readBatchSize
+            self.now = now
+            self.makeID = makeID
+            self.coder = coder
+            self.logger = logger
+            self.metrics = metrics
+        }
+    }
+
+    /// Where the events are.
+    public let store: any EventStore
+
+    /// Where snapshots are kept, if anywhere.
+    public let snapshots: (any SnapshotStore)?
+
+    /// How commands are executed and aggregates loaded.
+    public let configuration: Configuration
+
+    /// Creates aggregates on an event store, with snapshots kept elsewhere or nowhere.
+    public init(store: any EventStore, snapshots: (any SnapshotStore)?, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.snapshots = snapshots
+        self.configuration = configuration
+    }
+
+    /// Creates aggregates on a store that also keeps their snapshots.
+    public init(store: some EventStore & SnapshotStore, configuration: Configuration = Configuration()) {
+        self.init(store: store, snapshots: store, configuration: configuration)
+    }
+}
