@@ -86,14 +86,25 @@ let package = Package(
             path: "Benchmarks/ChronicleBench"
         ),
 
-        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting"]),
+        // The small domain whose scenarios and checks every store's tests run.
+        .target(
+            name: "ExampleDomain",
+            dependencies: [
+                "Chronicle",
+                "ChronicleTesting",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/ExampleDomain"
+        ),
+        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain"]),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
-        .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting"]),
+        .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting", "ExampleDomain"]),
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
                 "ChroniclePostgres",
                 "ChronicleTesting",
+                "ExampleDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

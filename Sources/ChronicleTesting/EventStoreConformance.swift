@@ -1,4 +1,4 @@
-public import Chronicle
+import Chronicle
 public import Testing
 
 /// The checks every `EventStore` must pass, written once and run by every driver.
@@ -24,9 +24,7 @@ public import Testing
 /// the broken behaviour; its `sourceLocation` points at the driver's own test.
 public struct EventStoreConformance: Sendable {
     /// Opens an empty store with the given limits, runs the body on it, and cleans up.
-    public typealias StoreScope = @Sendable (
-        _ limits: EventLimits, _ body: @Sendable (any EventStore) async throws -> Void
-    ) async throws -> Void
+    public typealias StoreScope = ChronicleTesting.StoreScope
 
     let scope: StoreScope
 

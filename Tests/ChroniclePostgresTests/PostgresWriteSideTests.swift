@@ -1,0 +1,20 @@
+import Chronicle
+import ChronicleTesting
+import ExampleDomain
+import Testing
+
+@Suite("Write side: PostgreSQL", TestDatabase.available)
+struct PostgresWriteSideTests {
+    @Test(arguments: MeetingScenarios.all)
+    func scenario(_ scenario: NamedScenario) async throws {
+        try await scenario.run(in: PostgresConformanceTests.store)
+    }
+
+    @Test func concurrentExecutesOnOneEntity() async throws {
+        try await WriteSideChecks.concurrentExecutes(in: PostgresConformanceTests.store)
+    }
+
+    @Test func snapshotsChangeNoResult() async throws {
+        try await WriteSideChecks.snapshotsChangeNoResult(in: PostgresConformanceTests.store)
+    }
+}

@@ -1,0 +1,20 @@
+import Chronicle
+import ChronicleTesting
+import ExampleDomain
+import Testing
+
+@Suite("Write side: SQLite")
+struct SQLiteWriteSideTests {
+    @Test(arguments: MeetingScenarios.all)
+    func scenario(_ scenario: NamedScenario) async throws {
+        try await scenario.run(in: SQLiteConformanceTests.store)
+    }
+
+    @Test func concurrentExecutesOnOneEntity() async throws {
+        try await WriteSideChecks.concurrentExecutes(in: SQLiteConformanceTests.store)
+    }
+
+    @Test func snapshotsChangeNoResult() async throws {
+        try await WriteSideChecks.snapshotsChangeNoResult(in: SQLiteConformanceTests.store)
+    }
+}

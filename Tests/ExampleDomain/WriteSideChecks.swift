@@ -1,0 +1,136 @@
+public import Chronicle
+public import ChronicleTesting
+import Foundation
+import MetricsTestKit
+public import Testing
+
+/// Checks of the execute pipeline and snapshots that every store runs.
+public enum WriteSideChecks: Sendable {
+    /// 20 concurrent increments of one counter through the pipeline: exactly 20 events at
+    /// versions 1…20, with the conflicts retried and counted.
+    ///
+    /// - Parameter conflictsExpected: Whether the store interleaves the executions enough that
+    ///   some must conflict (true of the databases; the in-memory actor may run them one by one).
+    public static func concurrentExecutes(
+        in store: @escaping StoreScope, conflictsExpected: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        try await store(EventLimits()) { store in
+            let metrics = TestMetrics()
+            let aggregates = Aggregates(
+                store: store, snapshots: nil, configuration: .init(maximumAttempts: 25, metrics: metrics))
+            let id = EntityID<Counter>.random()
+            let results = try await withThrowingTaskGroup(of: CommandResult<Counter>.self) { group in
+                for amount in 1...20 {
+                    group.addTask { try await aggregates.execute(Increment(amount: amount), on: id) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let events = try await store.readStream(StreamName(id))
+            #expect(events.map(\.version) == Array(1...20), sourceLocation: sourceLocation)
+            #expect(Set(results.map(\.version)) == Set(1...20), "every execution got its own version", sourceLocation: sourceLocation)
+            let state = try await aggregates.load(Counter.self, id: id).state
+            #expect(state.count == 20 && state.total == 210, sourceLocation: sourceLocation)
+            let retries = results.map { $0.attempts - 1 }.reduce(0, +)
+            if conflictsExpected {
+                #expect(retries > 0, "20 concurrent executes on one entity conflict", sourceLocation: sourceLocation)
+            }
+            let counted = retries == 0 ? 0 : try metrics.expectCounter("chronicle_command_conflicts", [("command", "Increment")]).totalValue
+            #expect(counted == Int64(retries), "every retry is counted", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A counter of 10,000 events loads to the same state with and without snapshots, folding
+    /// only the events after the newest snapshot; deleting snapshots or changing the schema tag
+    /// changes no result.
+    public static func snapshotsChangeNoResult(in store: @escaping StoreScope, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await store(EventLimits()) { base in
+            let store = CountingStore(base: base)
+            let snapshots = try #require(base as? any SnapshotStore, sourceLocation: sourceLocation)
+            let id = EntityID<Counter>("counter-10k")
+            let stream = StreamName(id)
+            try await appendIncrements(count: 10_000, to: stream, in: store)
+
+            let plain = Aggregates(store: store, snapshots: nil)
+            let cached = Aggregates(store: store, snapshots: snapshots)
+            let expected = try await plain.load(Counter.self, id: id)
+            #expect(expected.version == 10_000 && expected.state.count == 10_000, sourceLocation: sourceLocation)
+
+            #expect(try await cached.load(Counter.self, id: id).state == expected.state, "the first load folds everything", sourceLocation: sourceLocation)
+            #expect(try await snapshots.snapshot(of: stream)?.version == 10_000, "and saves a snapshot", sourceLocation: sourceLocation)
+
+            try await appendIncrements(count: 150, to: stream, in: store)
+            let grown = try await plain.load(Counter.self, id: id)
+            await store.resetCount()
+            let fromSnapshot = try await cached.load(Counter.self, id: id)
+            #expect(fromSnapshot.state == grown.state && fromSnapshot.version == 10_150, sourceLocation: sourceLocation)
+            #expect(await store.eventsRead == 150, "only the events after the snapshot are folded", sourceLocation: sourceLocation)
+            #expect(try await snapshots.snapshot(of: stream)?.version == 10_150, sourceLocation: sourceLocation)
+
+            let past = try await plain.load(Counter.self, id: id, asOf: .version(5_000))
+            #expect(try await cached.load(Counter.self, id: id, asOf: .version(5_000)).state == past.state, "a newer snapshot is not used for the past", sourceLocation: sourceLocation)
+
+            #expect(try await Aggregates(store: store, snapshots: snapshots).load(RetaggedCounter.self, id: EntityID(id.rawValue)).state.counter == grown.state,
+                    "a snapshot of another schema tag is ignored", sourceLocation: sourceLocation)
+
+            try await snapshots.deleteSnapshots(entityType: nil)
+            #expect(try await snapshots.snapshot(of: stream) == nil, sourceLocation: sourceLocation)
+            #expect(try await cached.load(Counter.self, id: id).state == grown.state, "deleting snapshots changes no result", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Appends increments of varying amounts in batches of 1,000, straight to the store.
+    public static func appendIncrements(count: Int, to stream: StreamName, in store: any EventStore) async throws {
+        var appended = 0
+        while appended < count {
+            let batch = (appended..<min(count, appended + 1_000)).map { CounterIncremented(amount: $0 % 7 + 1) as any Event }
+            try await store.append(batch, to: stream, expected: .any)
+            appended += batch.count
+        }
+    }
+}
+
+/// The counter with another snapshot schema tag, as after a change of the state's shape.
+struct RetaggedCounter: SnapshottingAggregate {
+    static let entityType = Counter.entityType
+    static let snapshotSchema = "2"
+    var counter = Counter()
+
+    static let handlers = EventHandlers<RetaggedCounter> {
+        On(CounterIncremented.self) { state, event in
+            try? Counter.handlers.apply(event, to: &state.counter)
+        }
+    }
+}
+
+/// A store that counts the events its entity reads return.
+actor CountingStore: EventStore {
+    let base: any EventStore
+    private(set) var eventsRead = 0
+
+    init(base: any EventStore) {
+        self.base = base
+    }
+
+    func resetCount() {
+        eventsRead = 0
+    }
+
+    @discardableResult
+    nonisolated func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
+        try await base.append(events, to: stream, expected: expected)
+    }
+
+    func readStream(_ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int) async throws -> [RecordedEvent] {
+        let events = try await base.readStream(stream, after: version, through: lastVersion, limit: limit)
+        eventsRead += events.count
+        return events
+    }
+
+    nonisolated func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await base.readLog(after: position, limit: limit)
+    }
+
+    nonisolated func headPosition() async throws -> Int64 {
+        try await base.headPosition()
+    }
+}
