@@ -17,14 +17,15 @@ struct AppendBenchmark {
     func run() async throws -> [Double] {
         let writers = writers
         let settings = settings
-        return try await target.withStore(writers) { store in
+        let series = try await target.withStore(writers) { store in
             _ = try await Self.measure(store, writers: writers, duration: .milliseconds(500), run: "warmup")
             var figures: [Double] = []
             for run in 0..<settings.runs {
                 figures.append(try await Self.measure(store, writers: writers, duration: settings.duration, run: "\(run)"))
             }
-            return figures
+            return [figures]
         }
+        return series[0]
     }
 
     private static func measure(_ store: any EventStore, writers: Int, duration: Duration, run: String) async throws -> Double {

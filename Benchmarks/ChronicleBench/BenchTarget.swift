@@ -9,8 +9,8 @@ import PostgresNIO
 struct BenchTarget: Sendable {
     var name: String
     /// Opens a fresh store with room for `connections` concurrent writers, measures with `body`,
-    /// and returns its figures.
-    var withStore: @Sendable (_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [Double]) async throws -> [Double]
+    /// and returns its series of figures.
+    var withStore: @Sendable (_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]]
 
     static func all(postgresURL: String?) throws -> [BenchTarget] {
         var targets = [sqlite(synchronousCommit: true), sqlite(synchronousCommit: false)]
@@ -29,7 +29,7 @@ struct BenchTarget: Sendable {
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try await SQLiteEventStore(configuration: .init(
                 path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit))
-            let figures: [Double]
+            let figures: [[Double]]
             do {
                 figures = try await body(store)
             } catch {
@@ -53,7 +53,7 @@ struct BenchTarget: Sendable {
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
                 try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
-                let figures: [Double]
+                let figures: [[Double]]
                 do {
                     try await store.migrate()
                     figures = try await body(store)

@@ -9,19 +9,27 @@ import Foundation
 struct ChronicleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronicle-bench",
-        abstract: "Measures Chronicle's append throughput on SQLite and PostgreSQL.")
+        abstract: "Measures Chronicle's appends and aggregate loads on SQLite and PostgreSQL.")
+
+    /// The measurements the harness knows.
+    enum Benchmark: String, CaseIterable, ExpressibleByArgument {
+        case append, load
+    }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
     var postgresURL: String?
 
-    @Option(help: "Seconds each measured run lasts.")
+    @Option(help: "Seconds each measured append run lasts.")
     var seconds: Double = 3
 
     @Option(help: "Measured runs per figure; the table shows their median, minimum and maximum.")
-    var runs: Int = 3
+    var runs: Int = 5
 
-    @Option(parsing: .upToNextOption, help: "Concurrent writers to measure with.")
+    @Option(parsing: .upToNextOption, help: "Concurrent writers to measure appends with.")
     var writers: [Int] = [1, 16]
+
+    @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var only: [Benchmark] = Benchmark.allCases
 
     @Flag(help: "One short run per figure: a smoke test, not a measurement.")
     var quick = false
@@ -33,12 +41,21 @@ struct ChronicleBench: AsyncParsableCommand {
         }
         let settings = RunSettings(duration: .milliseconds(Int(seconds * 1_000)), runs: runs)
         var rows: [ResultRow] = []
+        func report(_ row: ResultRow) {
+            print(row.formatted)
+            rows.append(row)
+        }
         for target in try BenchTarget.all(postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]) {
-            for writerCount in writers {
-                let figures = try await AppendBenchmark(target: target, writers: writerCount, settings: settings).run()
-                let row = ResultRow(target: target.name, operation: "append 1 event, new entity", writers: writerCount, figures: figures)
-                print(row.formatted)
-                rows.append(row)
+            if only.contains(.append) {
+                for writerCount in writers {
+                    let figures = try await AppendBenchmark(target: target, writers: writerCount, settings: settings).run()
+                    report(ResultRow(target: target.name, operation: "append 1 event, new entity", detail: "\(writerCount) writer\(writerCount == 1 ? "" : "s")", figures: figures, unit: .perSecond))
+                }
+            }
+            if only.contains(.load) {
+                for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {
+                    report(row)
+                }
             }
         }
         print()

@@ -2,10 +2,23 @@ import Foundation
 
 /// One line of the results table.
 struct ResultRow {
+    /// How a figure reads.
+    enum Unit {
+        case perSecond, milliseconds
+
+        func format(_ value: Double) -> String {
+            switch self {
+            case .perSecond: ResultRow.grouped(Int(value.rounded())) + "/s"
+            case .milliseconds: String(format: value < 10 ? "%.2f ms" : "%.1f ms", value)
+            }
+        }
+    }
+
     var target: String
     var operation: String
-    var writers: Int
+    var detail: String
     var figures: [Double]
+    var unit: Unit
 
     var median: Double {
         let sorted = figures.sorted()
@@ -13,24 +26,23 @@ struct ResultRow {
     }
 
     var formatted: String {
-        "\(target) | \(operation) | \(writers) writer\(writers == 1 ? "" : "s") | \(Self.number(median))/s (min \(Self.number(figures.min() ?? 0)), max \(Self.number(figures.max() ?? 0)), \(figures.count) run\(figures.count == 1 ? "" : "s"))"
+        "\(target) | \(operation) | \(detail) | \(unit.format(median)) (min \(unit.format(figures.min() ?? 0)), max \(unit.format(figures.max() ?? 0)), \(figures.count) run\(figures.count == 1 ? "" : "s"))"
     }
 
     static func table(_ rows: [ResultRow]) -> String {
         var lines = [
-            "| store | operation | writers | median/s | min/s | max/s | runs |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            "| store | operation | | median | min | max | runs |",
+            "|---|---|---|---:|---:|---:|---:|",
         ]
         for row in rows {
             lines.append(
-                "| \(row.target) | \(row.operation) | \(row.writers) | \(number(row.median)) | \(number(row.figures.min() ?? 0)) | \(number(row.figures.max() ?? 0)) | \(row.figures.count) |")
+                "| \(row.target) | \(row.operation) | \(row.detail) | \(row.unit.format(row.median)) | \(row.unit.format(row.figures.min() ?? 0)) | \(row.unit.format(row.figures.max() ?? 0)) | \(row.figures.count) |")
         }
         return lines.joined(separator: "\n")
     }
 
-    static func number(_ value: Double) -> String {
-        let rounded = Int(value.rounded())
-        var digits = String(rounded)
+    static func grouped(_ value: Int) -> String {
+        var digits = String(value)
         var groups: [Substring] = []
         while digits.count > 3 {
             groups.insert(digits.suffix(3)[...], at: 0)

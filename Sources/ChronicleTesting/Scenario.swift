@@ -15,7 +15,7 @@ public import Testing
 /// ```
 ///
 /// Events are compared by type and JSON payload, never by generated ids or times. Each check
-/// runs on a new store: an ``Chronicle/InMemoryEventStore`` unless another ``StoreScope`` is given,
+/// runs on a new store: an `InMemoryEventStore` unless another ``StoreScope`` is given,
 /// and a failing command must leave the store as the given events left it.
 public struct Scenario<A: Aggregate>: Sendable {
     /// The time commands see unless ``at(_:)`` says otherwise: 2027-01-15 08:00:00 UTC.
@@ -93,14 +93,14 @@ public struct ScenarioOutcome<A: Aggregate, C: Command>: Sendable where C.Target
         }
     }
 
-    /// Expects the command to throw a ``Chronicle/DomainError`` with this code, and to write nothing.
+    /// Expects the command to throw a `DomainError` with this code, and to write nothing.
     public func thenFails(code: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await expectFailure(sourceLocation: sourceLocation) { error in
             #expect((error as? any DomainError)?.code == code, "expected a rule violation \"\(code)\", got \(String(reflecting: error))", sourceLocation: sourceLocation)
         }
     }
 
-    /// Expects the command to throw an ``Chronicle/EventStoreError`` with this code, and to write nothing.
+    /// Expects the command to throw an `EventStoreError` with this code, and to write nothing.
     public func thenFails(with code: EventStoreError.Code, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await expectFailure(sourceLocation: sourceLocation) { error in
             #expect((error as? EventStoreError)?.code == code, "expected \(code), got \(String(reflecting: error))", sourceLocation: sourceLocation)

@@ -2,7 +2,7 @@ import Chronicle
 import Foundation
 public import Testing
 
-/// The checks every ``Chronicle/SnapshotStore`` must pass, written once and run by every driver.
+/// The checks every `SnapshotStore` must pass, written once and run by every driver.
 ///
 /// ```swift
 /// @Test(arguments: SnapshotStoreConformance.Check.allCases)

@@ -17,7 +17,7 @@ public typealias StoreScope = @Sendable (
     _ limits: EventLimits, _ body: @Sendable (any EventStore) async throws -> Void
 ) async throws -> Void
 
-/// A new ``Chronicle/InMemoryEventStore`` for each run.
+/// A new `InMemoryEventStore` for each run.
 public let inMemoryStore: StoreScope = { limits, body in
     try await body(InMemoryEventStore(limits: limits))
 }
