@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
         .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
+        .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
     ],
     dependencies: [
@@ -19,7 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
@@ -37,14 +41,28 @@ let package = Package(
             path: "Migrations",
             resources: [.copy("postgres"), .copy("sqlite")]
         ),
+        // Projections into relational read tables, reactors, their runners and rebuilds, over SQLKit.
+        .target(
+            name: "ChronicleProjections",
+            dependencies: [
+                "Chronicle",
+                "ChronicleMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         .target(
             name: "ChronicleSQLite",
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
+                "ChronicleProjections",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
@@ -53,17 +71,24 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
+                "ChronicleProjections",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Given/when/then helpers and the conformance suite every store driver runs.
         .target(
             name: "ChronicleTesting",
-            dependencies: ["Chronicle"]
+            dependencies: [
+                "Chronicle",
+                "ChronicleProjections",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
         ),
 
         // A small program that appends and reads events on SQLite: `swift run quickstart`.

@@ -61,7 +61,7 @@ public struct MigrationSet: Sendable {
     }
 
     /// The store's own schema in a dialect: the events table and what it needs.
-    public static func store(_ dialect: SQLDialect) -> MigrationSet {
+    public static func store(_ dialect: DatabaseDialect) -> MigrationSet {
         guard let directory = Bundle.module.url(forResource: dialect.rawValue, withExtension: nil) else {
             preconditionFailure("The \(dialect.rawValue) migrations are missing from the ChronicleMigrations bundle.")
         }

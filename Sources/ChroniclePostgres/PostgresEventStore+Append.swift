@@ -15,11 +15,13 @@ extension PostgresEventStore {
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        return try await append.retryingLostRaces {
+        let result = try await append.retryingLostRaces {
             try await client.withConnection { connection in
                 try await insert(append, on: connection, insideTransaction: false)
             }
         }
+        announceAppend()
+        return result
     }
 
     /// Appends events to one entity inside a transaction the caller runs.
@@ -49,7 +51,7 @@ extension PostgresEventStore {
 
     /// Runs the append statement and explains a refusal on the same connection, which is still
     /// usable after a failed statement unless it is inside the caller's (now aborted) transaction.
-    private func insert(
+    func insert(
         _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool
     ) async throws -> AppendResult {
         var positions: [Int: Int64] = [:]  // by version

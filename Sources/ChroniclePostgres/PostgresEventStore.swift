@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleProjections
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -53,6 +54,15 @@ public final class PostgresEventStore: EventStore, Service {
 
     private let ownsClient: Bool
 
+    /// Signals appends to this process's runners.
+    let appended = AppendBroadcast()
+
+    /// Appends waiting to be announced to other processes; `run()` sends the notifications.
+    private let announcements = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+
+    /// The channel appends are announced on.
+    static let notificationChannel = "chronicle_events"
+
     /// Creates a store on a client that the application runs itself.
     ///
     /// - Parameters:
@@ -86,16 +96,57 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = true
     }
 
-    /// Runs the store's client until the task is cancelled or the service group shuts down.
-    ///
-    /// A store made from an existing client does not run it: the application does.
+    /// Runs the store until the task is cancelled or the service group shuts down: its client
+    /// (unless it was given one, which the application runs), and the notifications that wake
+    /// projection runners in every process: `NOTIFY chronicle_events` after appends,
+    /// `LISTEN chronicle_events` for the appends of others.
     public func run() async throws {
-        if ownsClient {
-            await client.run()
-        } else {
-            let untilCancelled = AsyncStream<Never> { _ in }
-            await cancelWhenGracefulShutdown {
-                for await _ in untilCancelled {}
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                if self.ownsClient {
+                    group.addTask { await self.client.run() }
+                }
+                group.addTask { await self.sendAnnouncements() }
+                group.addTask { await self.listenForAppends() }
+            }
+        }
+    }
+
+    /// Signals an append to this process's runners, and queues its announcement to others.
+    func announceAppend() {
+        appended.signal()
+        announcements.continuation.yield()
+    }
+
+    /// Sends one notification per wake-up: appends made while one is sent share the next.
+    private func sendAnnouncements() async {
+        for await _ in announcements.stream {
+            do {
+                try await execute("SELECT pg_notify(\(Self.notificationChannel), '')")
+            } catch {
+                configuration.logger.debug("Could not announce an append", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Listens for other processes' appends, reconnecting after failures.
+    private func listenForAppends() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.notificationChannel) { notifications in
+                        failures = 0
+                        for try await _ in notifications {
+                            appended.signal()
+                        }
+                    }
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                failures += 1
+                configuration.logger.debug("Listening for appends failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(30_000, 100 << min(failures, 9))))
             }
         }
     }

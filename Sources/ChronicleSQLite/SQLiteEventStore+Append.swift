@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleProjections
 import Foundation
 import SQLiteNIO
 
@@ -14,16 +15,21 @@ extension SQLiteEventStore {
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
+        let result: AppendResult
         do {
-            return try await writeLock.withLock {
-                try await append.retryingLostRaces { try await self.insert(append) }
+            result = try await writeLock.withLock {
+                try await append.retryingLostRaces { try await self.insert(append, insideTransaction: false) }
             }
         } catch {
             throw Self.databaseFailure(error, stream: stream)
         }
+        appended.signal()
+        return result
     }
 
-    private func insert(_ append: PreparedAppend) async throws -> AppendResult {
+    /// Inserts the events after the entity's current version. Outside a transaction, an append
+    /// too large for one statement gets a transaction of its own.
+    func insert(_ append: PreparedAppend, insideTransaction: Bool) async throws -> AppendResult {
         let stream = append.stream
         let current = try await writer.query(
             "SELECT version, entity_type FROM events WHERE entity_id = ?1 ORDER BY version DESC LIMIT 1",
@@ -36,7 +42,8 @@ extension SQLiteEventStore {
             let chunks = stride(from: 0, to: append.entries.count, by: Self.rowsPerInsert).map {
                 append.entries[$0..<min($0 + Self.rowsPerInsert, append.entries.count)]
             }
-            if chunks.count > 1 { _ = try await writer.query("BEGIN IMMEDIATE") }
+            let ownTransaction = chunks.count > 1 && !insideTransaction
+            if ownTransaction { try await writer.runTransactionStatement("BEGIN IMMEDIATE") }
             do {
                 for chunk in chunks {
                     let (sql, binds) = Self.insertStatement(for: chunk, of: stream, after: currentVersion)
@@ -46,9 +53,9 @@ extension SQLiteEventStore {
                         }
                     }
                 }
-                if chunks.count > 1 { _ = try await writer.query("COMMIT") }
+                if ownTransaction { try await writer.runTransactionStatement("COMMIT") }
             } catch {
-                if chunks.count > 1 { _ = try? await writer.query("ROLLBACK") }
+                if ownTransaction { try? await writer.runTransactionStatement("ROLLBACK") }
                 throw error
             }
         } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {

@@ -18,17 +18,17 @@ extension SQLiteEventStore {
     @discardableResult
     public func migrate(_ migrations: MigrationSet = .store(.sqlite)) async throws -> [Migration] {
         try await writeLock.withLock {
-            _ = try await self.writer.query("BEGIN IMMEDIATE")
+            try await self.writer.runTransactionStatement("BEGIN IMMEDIATE")
             do {
                 let applied = try await self.apply(migrations)
-                _ = try await self.writer.query("COMMIT")
+                try await self.writer.runTransactionStatement("COMMIT")
                 for migration in applied {
                     self.configuration.logger.info(
                         "Applied migration", metadata: ["scope": "\(migrations.scope)", "migration": "\(migration.version)_\(migration.name)"])
                 }
                 return applied
             } catch {
-                _ = try? await self.writer.query("ROLLBACK")
+                try? await self.writer.runTransactionStatement("ROLLBACK")
                 throw error
             }
         }

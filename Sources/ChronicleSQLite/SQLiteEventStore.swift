@@ -1,5 +1,6 @@
 public import Chronicle
 import ChronicleMigrations
+import ChronicleProjections
 public import Foundation
 public import Logging
 import NIOCore
@@ -68,6 +69,7 @@ public final class SQLiteEventStore: EventStore {
     let writer: SQLiteConnection
     let reader: SQLiteConnection
     let writeLock = AsyncLock()
+    let appended = AppendBroadcast()
 
     /// Opens (and by default creates and migrates) the store at a path.
     ///

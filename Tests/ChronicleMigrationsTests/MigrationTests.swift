@@ -22,7 +22,7 @@ struct MigrationTests {
     }
 
     @Test func bundlesTheStoreSchemaForBothDialects() {
-        for dialect in SQLDialect.allCases {
+        for dialect in DatabaseDialect.allCases {
             let set = MigrationSet.store(dialect)
             #expect(set.scope == "chronicle")
             #expect(set.migrations.first?.version == 1)
@@ -31,7 +31,7 @@ struct MigrationTests {
         }
         #expect(MigrationSet.store(.postgres).migrations[0].statements.count == 3, "table, sequence, append function")
         #expect(MigrationSet.store(.sqlite).migrations[0].statements.count == 3, "table and two indexes")
-        for dialect in SQLDialect.allCases {
+        for dialect in DatabaseDialect.allCases {
             #expect(MigrationSet.store(dialect).migrations.map(\.name) == ["create_events", "create_snapshots"], "\(dialect)")
         }
     }

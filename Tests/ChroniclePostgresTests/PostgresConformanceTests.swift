@@ -21,4 +21,9 @@ struct PostgresConformanceTests {
     func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
         try await SnapshotStoreConformance(withStore: Self.store).run(check)
     }
+
+    @Test(arguments: ReadSideConformance.Check.allCases)
+    func readSide(_ check: ReadSideConformance.Check) async throws {
+        try await ReadSideConformance(withStore: Self.store).run(check)
+    }
 }

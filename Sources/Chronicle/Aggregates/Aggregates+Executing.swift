@@ -14,8 +14,9 @@ extension Aggregates {
     ///    writer appended first, the command is decided again on the new state, up to
     ///    ``Configuration/maximumAttempts`` times; then the conflict is thrown.
     ///
-    /// Every event gets the metadata, with the causation id set to this execution's command id
-    /// and the correlation id kept (or started, as the command id).
+    /// Every event gets the metadata. Its causation id is this execution's command id, unless the
+    /// metadata names a cause (reactors name the event they react to); its correlation id is kept,
+    /// or started as the causation id.
     ///
     /// ```swift
     /// let result = try await aggregates.execute(AcceptInvitation(userID: 7), on: meetingID,
@@ -43,7 +44,7 @@ extension Aggregates {
         }
 
         var eventMetadata = metadata
-        eventMetadata.causationID = commandID.uuidString.lowercased()
+        eventMetadata.causationID = metadata.causationID ?? commandID.uuidString.lowercased()
         eventMetadata.correlationID = metadata.correlationID ?? eventMetadata.causationID
         let context = CommandContext(commandID: commandID, stream: stream, now: now, metadata: eventMetadata)
 

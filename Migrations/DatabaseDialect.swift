@@ -1,5 +1,5 @@
 /// The SQL dialects Chronicle's stores speak.
-public enum SQLDialect: String, Sendable, CaseIterable {
+public enum DatabaseDialect: String, Sendable, CaseIterable {
     /// PostgreSQL 13 or later.
     case postgres
     /// SQLite 3.37 or later.

@@ -1,0 +1,68 @@
+import Chronicle
+import SQLKit
+
+/// The event store that applies a read side's inline projections inside every append.
+struct InlineProjectionStore: EventStore {
+    let readSide: ReadSide
+
+    @discardableResult
+    func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
+        let database = readSide.database
+        let types = Set(events.map(\.eventType))
+        let inline = readSide.projections.filter { $0.mode == .inline && !$0.handlers.eventTypes.isDisjoint(with: types) }
+        guard !inline.isEmpty else {
+            return try await database.append(events, to: stream, expected: expected)
+        }
+        let current = try await readSide.currentInlineProjections()
+        // A projection whose tables are of another version is not applied: it needs a rebuild,
+        // which replays these events too.
+        let live = inline.filter { current.contains($0.name) }
+        guard !live.isEmpty else {
+            return try await database.append(events, to: stream, expected: expected)
+        }
+        let dialect = database.dialect
+        return try await database.append(events, to: stream, expected: expected, sharingLocksOf: live.map(\.name)) { sql, result in
+            for projection in live {
+                try await projection.apply(result.events, sql: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil))
+            }
+        }
+    }
+
+    func readStream(_ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int) async throws -> [RecordedEvent] {
+        try await readSide.database.readStream(stream, after: version, through: lastVersion, limit: limit)
+    }
+
+    func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await readSide.database.readLog(after: position, limit: limit)
+    }
+
+    func headPosition() async throws -> Int64 {
+        try await readSide.database.headPosition()
+    }
+}
+
+extension ReadSide {
+    /// The inline projections whose tables are at the code's version.
+    ///
+    /// - Throws: ``ReadSideError/Code/notMigrated`` when an inline projection was never set up.
+    func currentInlineProjections() async throws -> Set<String> {
+        let projections = projections
+        let database = database
+        return try await inlineState.currentNames {
+            let rows = try await database.withReadConnection { sql in try await Bookkeeping.projections(on: sql) }
+            var current = Set<String>()
+            for projection in projections where projection.mode == .inline {
+                guard let row = rows.first(where: { $0.name == projection.name }) else {
+                    throw ReadSideError(
+                        code: .notMigrated,
+                        message: "Inline projection \(projection.name) has no tables yet: run the read side's migrate() before appending.",
+                        name: projection.name)
+                }
+                if row.version == projection.version && row.mode == ProjectionMode.inline.rawValue {
+                    current.insert(projection.name)
+                }
+            }
+            return current
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// A read model kept in relational tables, built from events.
+///
+/// A projection declares its ``name``, a ``version`` to bump when its tables or handlers change,
+/// the ``tables`` it owns, and ``handlers`` that write them with SQL. It runs either inside each
+/// append's transaction (inline: its tables are current when a command returns) or behind the
+/// log (async: a runner applies events in batches). Either way its rows and its checkpoint
+/// change in one transaction.
+///
+/// ```swift
+/// struct MeetingsProjection: Projection {
+///     static let name = "meetings"
+///     static let version = 1
+///     static let tables = [
+///         ProjectionTable("meetings", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, title TEXT NOT NULL, attendees INTEGER NOT NULL)"])
+///     ]
+///
+///     var handlers: EventReactions<ProjectionContext> {
+///         EventReactions {
+///             Handle(MeetingScheduled.self) { event, row in
+///                 try await row.sql.raw("""
+///                     INSERT INTO \(ident: row.table("meetings")) (id, title, attendees)
+///                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.title), 0)
+///                     """).run()
+///             }
+///             Handle(InvitationAccepted.self) { _, row in
+///                 try await row.sql.raw("""
+///                     UPDATE \(ident: row.table("meetings")) SET attendees = attendees + 1
+///                     WHERE id = \(bind: row.event.stream.entityID)
+///                     """).run()
+///             }
+///         }
+///     }
+/// }
+/// ```
+///
+/// - Important: Handlers must be deterministic functions of the events: they run again, in
+///   order, when the projection is rebuilt. Side effects belong in a ``Reactor``.
+public protocol Projection: Sendable {
+    /// The projection's stable name: its checkpoint's key. Lowercase letters, digits, `_`.
+    static var name: String { get }
+
+    /// The version of its tables and handlers. Bump it and rebuild when either changes.
+    static var version: Int { get }
+
+    /// The tables it owns.
+    static var tables: [ProjectionTable] { get }
+
+    /// How events change its tables.
+    var handlers: EventReactions<ProjectionContext> { get }
+}

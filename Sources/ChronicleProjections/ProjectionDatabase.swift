@@ -1,0 +1,57 @@
+public import Chronicle
+public import ChronicleMigrations
+public import SQLKit
+
+/// A store that can keep projections: what a database driver implements for the read side.
+///
+/// Both of Chronicle's database stores conform. The runners, rebuilds and reactors of this
+/// module are written once against this protocol.
+///
+/// The guarantees a driver gives:
+/// - ``withWriteTransaction(locking:_:)`` runs its work in one transaction; with a projection
+///   name it first takes that projection's lock exclusively, so no other runner, rebuild swap or
+///   inline append of the projection runs at the same time.
+/// - ``append(_:to:expected:sharingLocksOf:within:)`` appends and runs the work in the same
+///   transaction, holding the named projections' locks shared.
+/// - ``readCommittedLog(after:limit:)`` returns every committed event, without the guard of
+///   `readLog` that holds back events that might be overtaken; it is only safe while the caller
+///   holds the exclusive lock of every projection it applies the events to.
+public protocol ProjectionDatabase: EventStore {
+    /// The SQL dialect, for projections' table definitions.
+    var dialect: DatabaseDialect { get }
+
+    /// Runs work in one write transaction.
+    ///
+    /// - Parameters:
+    ///   - projection: A projection whose lock to hold exclusively, or `nil`.
+    ///   - work: The work, given SQL on the transaction.
+    /// - Returns: The work's result, once committed.
+    func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result
+
+    /// Appends events and runs work in the same transaction.
+    ///
+    /// - Parameters:
+    ///   - events: The events to append.
+    ///   - stream: The entity.
+    ///   - expected: The expected version.
+    ///   - projections: The projections whose locks to hold shared: the inline projections the
+    ///     work applies the events to.
+    ///   - work: The work, given SQL on the transaction and the recorded events.
+    func append(
+        _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
+        sharingLocksOf projections: [String],
+        within work: @Sendable (any SQLDatabase, AppendResult) async throws -> Void
+    ) async throws -> AppendResult
+
+    /// Reads up to `limit` committed events after a position, none held back.
+    func readCommittedLog(after position: Int64, limit: Int) async throws -> [RecordedEvent]
+
+    /// Runs reads outside any write transaction.
+    func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+
+    /// A signal after each append of this process or, where the database tells, of others:
+    /// runners wake up instead of waiting for their next poll.
+    func appendNotifications() -> AsyncStream<Void>
+}

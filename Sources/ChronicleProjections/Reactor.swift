@@ -1,0 +1,35 @@
+/// A side effect that follows the log: mail, webhooks, analytics, commands on other entities.
+///
+/// Reactors run after commit, from the durable log, at least once. When an effect is done its
+/// receipt is recorded, so a retry or a restart does not repeat it; the event's id is handed to
+/// the effect as an idempotency key for the outside world. A reactor sees only events appended
+/// after it was first registered, and never runs during a replay or a rebuild: only its own
+/// runner calls it.
+///
+/// ```swift
+/// struct InvitationMailer: Reactor {
+///     static let name = "invitation-mailer"
+///     let mail: MailClient
+///
+///     var handlers: EventReactions<ReactionContext> {
+///         EventReactions {
+///             Handle(MeetingScheduled.self) { event, reaction in
+///                 for invitee in event.inviteeIDs {
+///                     try await mail.send(to: invitee, subject: event.title, idempotencyKey: reaction.idempotencyKey)
+///                 }
+///             }
+///         }
+///     }
+/// }
+/// ```
+///
+/// - Important: An effect may run again when the process stops after the effect but before its
+///   receipt is recorded. Pass ``ReactionContext/idempotencyKey`` to systems that can discard
+///   repeats.
+public protocol Reactor: Sendable {
+    /// The reactor's stable name: the key of its checkpoint and receipts.
+    static var name: String { get }
+
+    /// What it does for each event type it cares about.
+    var handlers: EventReactions<ReactionContext> { get }
+}

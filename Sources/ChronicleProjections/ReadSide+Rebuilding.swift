@@ -1,0 +1,218 @@
+import Chronicle
+import ChronicleMigrations
+import Foundation
+import Logging
+import SQLKit
+
+extension ReadSide {
+    /// Rebuilds a projection from the whole log, with reactors off.
+    ///
+    /// A rebuild never calls a reactor: it replays events into the projection's tables only. It
+    /// builds the code's version of the projection, so it is how a changed projection (a bumped
+    /// version) becomes current.
+    ///
+    /// ```swift
+    /// try await readSide.rebuild("meetings", mode: .online) { print($0) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The projection.
+    ///   - mode: ``RebuildMode/offline`` (one transaction) or ``RebuildMode/online`` (beside the live
+    ///     tables, resumable).
+    ///   - progress: Called after every batch.
+    /// - Throws: ``ReadSideError`` (``ReadSideError/Code/unknownName``,
+    ///   ``ReadSideError/Code/rebuildInProgress`` for an offline rebuild while an online one is
+    ///   under way), or the error of a handler.
+    public func rebuild(
+        _ name: String, mode: RebuildMode, progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws {
+        let projection = try projection(named: name)
+        try await ensureBookkeeping(of: projection)
+        switch mode {
+        case .offline:
+            let inProgress = try await database.withReadConnection { sql in try await Bookkeeping.rebuild(name, on: sql) }
+            if inProgress != nil {
+                throw ReadSideError(
+                    code: .rebuildInProgress,
+                    message: "An online rebuild of \(name) is under way: resume it (rebuild online) or discard it first.", name: name)
+            }
+            try await rebuildOffline(projection, progress: progress)
+        case .online:
+            try await rebuildOnline(projection, progress: progress)
+        }
+        await inlineState.invalidate()
+    }
+
+    /// Drops the tables of an interrupted online rebuild. The live tables are not touched.
+    ///
+    /// - Throws: ``ReadSideError/Code/noRebuildInProgress`` when there is none.
+    public func discardRebuild(_ name: String) async throws {
+        let projection = try projection(named: name)
+        try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql in
+            guard let rebuild = try await Bookkeeping.rebuild(name, on: sql) else {
+                throw ReadSideError(code: .noRebuildInProgress, message: "No online rebuild of \(name) is under way.", name: name)
+            }
+            for table in projection.tables {
+                try await Bookkeeping.drop(table: ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation), on: sql)
+            }
+            try await Bookkeeping.deleteRebuild(name, on: sql)
+        }
+        configuration.logger.info("Discarded the online rebuild", metadata: ["projection": "\(name)"])
+    }
+
+    /// A projection never set up gets its bookkeeping row (and empty tables) first.
+    private func ensureBookkeeping(of projection: RegisteredProjection) async throws {
+        try await database.withWriteTransaction(locking: projection.name) { sql in
+            guard try await Bookkeeping.projection(projection.name, on: sql) == nil else { return }
+            for table in projection.tables {
+                try await Bookkeeping.drop(table: table.name, on: sql)
+                try await Bookkeeping.create(table, as: table.name, dialect: database.dialect, on: sql)
+            }
+            try await Bookkeeping.insertProjection(
+                projection.name, version: projection.version, mode: projection.mode.rawValue, position: 0,
+                at: configuration.now(), on: sql)
+        }
+    }
+
+    /// The offline rebuild: one transaction holding the projection's lock.
+    ///
+    /// An inline projection reads every committed event: no append of its event types can be in
+    /// flight while its lock is held. An async projection reads the guarded log and stops where
+    /// it is caught up; its runner continues from there.
+    func rebuildOffline(_ projection: RegisteredProjection, progress: (@Sendable (RebuildProgress) -> Void)?) async throws {
+        let head = try await database.headPosition()
+        let started = ContinuousClock.now
+        let dialect = database.dialect
+        let batchSize = configuration.rebuildBatchSize
+        configuration.logger.info("Offline rebuild started", metadata: ["projection": "\(projection.name)", "head": "\(head)"])
+        let replayed = try await database.withWriteTransaction(locking: projection.name) { sql -> Int in
+            guard let row = try await Bookkeeping.projection(projection.name, on: sql) else { return 0 }
+            let tables = projection.tableNames(shadowGeneration: nil)
+            for table in projection.tables {
+                try await Bookkeeping.drop(table: table.name, on: sql)
+                try await Bookkeeping.create(table, as: table.name, dialect: dialect, on: sql)
+            }
+            var position: Int64 = 0
+            var replayed = 0
+            while true {
+                try Task.checkCancellation()
+                let events = projection.mode == .inline
+                    ? try await database.readCommittedLog(after: position, limit: batchSize)
+                    : try await database.readLog(after: position, limit: batchSize)
+                guard let last = events.last else { break }
+                try await projection.apply(events, sql: sql, dialect: dialect, tables: tables)
+                position = last.position
+                replayed += events.count
+                progress?(Self.progress(projection.name, position: position, head: head, replayed: replayed, since: started))
+                if projection.mode == .async && events.count < batchSize { break }
+            }
+            try await Bookkeeping.replace(
+                projection: projection.name, version: projection.version, mode: projection.mode.rawValue,
+                generation: row.generation, position: position, at: configuration.now(), on: sql)
+            return replayed
+        }
+        configuration.logger.info(
+            "Offline rebuild done", metadata: ["projection": "\(projection.name)", "events": "\(replayed)"])
+    }
+
+    /// The online rebuild: fill the next generation's tables beside the live ones in batches,
+    /// then swap them in under the projection's lock.
+    private func rebuildOnline(_ projection: RegisteredProjection, progress: (@Sendable (RebuildProgress) -> Void)?) async throws {
+        let name = projection.name
+        let dialect = database.dialect
+        let batchSize = configuration.rebuildBatchSize
+        let head = try await database.headPosition()
+        let started = ContinuousClock.now
+
+        // Start, or resume the rebuild of the same version.
+        let rebuild = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> RebuildRow in
+            if let existing = try await Bookkeeping.rebuild(name, on: sql) {
+                guard existing.version == projection.version else {
+                    throw ReadSideError(
+                        code: .rebuildInProgress,
+                        message: "An online rebuild of \(name) to version \(existing.version) is under way; the code is version \(projection.version). Discard it first.",
+                        name: name)
+                }
+                return existing
+            }
+            guard let live = try await Bookkeeping.projection(name, on: sql) else {
+                throw ReadSideError(code: .notMigrated, message: "Projection \(name) has no tables yet: run migrate().", name: name)
+            }
+            let rebuild = RebuildRow(name: name, version: projection.version, generation: live.generation + 1, position: 0)
+            for table in projection.tables {
+                let shadow = ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation)
+                try await Bookkeeping.drop(table: shadow, on: sql)
+                try await Bookkeeping.create(table, as: shadow, dialect: dialect, on: sql)
+            }
+            try await Bookkeeping.insertRebuild(rebuild, at: configuration.now(), on: sql)
+            return rebuild
+        }
+        let shadowTables = projection.tableNames(shadowGeneration: rebuild.generation)
+        configuration.logger.info(
+            "Online rebuild started", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)", "from": "\(rebuild.position)"])
+
+        // Replay into the shadow tables, one transaction per batch, until caught up.
+        var position = rebuild.position
+        var replayed = 0
+        while true {
+            try Task.checkCancellation()
+            let events = try await database.readLog(after: position, limit: batchSize)
+            guard !events.isEmpty else { break }
+            position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
+                guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
+                    throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
+                }
+                let fresh = events.filter { $0.position > current.position }
+                guard let last = fresh.last else { return current.position }
+                try await projection.apply(fresh, sql: sql, dialect: dialect, tables: shadowTables)
+                try await Bookkeeping.advance(rebuild: name, to: last.position, on: sql)
+                return last.position
+            }
+            replayed += events.count
+            progress?(Self.progress(name, position: position, head: head, replayed: replayed, since: started))
+            if events.count < batchSize { break }
+        }
+
+        // Swap: catch up under the projection's lock, then replace the live tables.
+        try await database.withWriteTransaction(locking: name) { sql in
+            guard let live = try await Bookkeeping.projection(name, on: sql),
+                var current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation
+            else {
+                throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
+            }
+            while true {
+                // Inline: every committed event (none of the projection's can be in flight while
+                // its lock is held). Async: the guarded log up to the live checkpoint.
+                let events = projection.mode == .inline
+                    ? try await database.readCommittedLog(after: current.position, limit: batchSize)
+                    : try await database.readLog(after: current.position, limit: batchSize).filter { $0.position <= live.position }
+                guard let last = events.last else { break }
+                try await projection.apply(events, sql: sql, dialect: dialect, tables: shadowTables)
+                current.position = last.position
+            }
+            for table in projection.tables {
+                try await Bookkeeping.drop(table: table.name, on: sql)
+                try await Bookkeeping.rename(
+                    table: ProjectionTable.physicalName(table.name, shadowGeneration: current.generation), to: table.name, on: sql)
+            }
+            try await Bookkeeping.replace(
+                projection: name, version: projection.version, mode: projection.mode.rawValue, generation: current.generation,
+                position: current.position, at: configuration.now(), on: sql)
+            try await Bookkeeping.deleteRebuild(name, on: sql)
+        }
+        configuration.logger.info("Online rebuild swapped in", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)"])
+    }
+
+    /// The lock that keeps two online rebuilds of a projection from writing its shadow tables.
+    static func rebuildLock(_ name: String) -> String {
+        "rebuild:\(name)"
+    }
+
+    static func progress(_ name: String, position: Int64, head: Int64, replayed: Int, since start: ContinuousClock.Instant) -> RebuildProgress {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return RebuildProgress(
+            projection: name, position: position, head: max(head, position), eventsReplayed: replayed,
+            eventsPerSecond: seconds > 0 ? Double(replayed) / seconds : 0)
+    }
+}

@@ -1,0 +1,158 @@
+import Chronicle
+import Foundation
+import Logging
+import ServiceLifecycle
+import SQLKit
+
+extension ReadSide {
+    /// Follows the log with every async projection and every reactor until cancelled or shut
+    /// down.
+    ///
+    /// Each projection and reactor runs on its own: one that fails stops at the failing event
+    /// (never skipping it), logs it, records it for ``status()``, and retries with a growing
+    /// delay, while the others go on. Runners read when the store signals an append, and at
+    /// least every ``Configuration/pollInterval``.
+    public func run() async throws {
+        let asyncProjections = projections.filter { $0.mode == .async }
+        let wakeups = (asyncProjections.map(\.name) + reactors.map(\.name)).map { _ in Wakeup() }
+        guard !wakeups.isEmpty else { return }
+        let notifications = database.appendNotifications()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await _ in notifications {
+                        for wakeup in wakeups { await wakeup.signal() }
+                    }
+                }
+                for (projection, wakeup) in zip(asyncProjections, wakeups) {
+                    group.addTask { await self.follow(name: projection.name, wakeup: wakeup) { try await self.applyNextBatch(of: projection) } }
+                }
+                for (reactor, wakeup) in zip(reactors, wakeups.dropFirst(asyncProjections.count)) {
+                    group.addTask { await self.follow(name: reactor.name, wakeup: wakeup) { try await self.reactToNextBatch(of: reactor) } }
+                }
+            }
+        }
+    }
+
+    /// Repeats a batch step until cancelled: waiting when caught up, retrying with a growing
+    /// delay when it fails.
+    private func follow(name: String, wakeup: Wakeup, _ step: @Sendable () async throws -> Int) async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let read = try await step()
+                failures = 0
+                if read == 0 {
+                    await wakeup.wait(upTo: configuration.pollInterval)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                let delay = retryDelay(afterFailures: failures)
+                configuration.logger.error(
+                    "Read side step failed; retrying",
+                    metadata: ["name": "\(name)", "error": "\(error)", "retry_in": "\(delay)"])
+                await record(failure: error, of: name)
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    func retryDelay(afterFailures failures: Int) -> Duration {
+        let delay = Duration.milliseconds(100) * (1 << min(failures - 1, 16))
+        return min(delay, configuration.maximumRetryDelay)
+    }
+
+    private func record(failure: any Error, of name: String) async {
+        let position = (failure as? ReadSideError)?.position
+        let message = "\(failure)"
+        let isReactor = reactors.contains { $0.name == name }
+        do {
+            try await database.withWriteTransaction(locking: nil) { sql in
+                if isReactor {
+                    try await Bookkeeping.recordFailure(reactor: name, error: message, position: position, at: configuration.now(), on: sql)
+                } else {
+                    try await Bookkeeping.recordFailure(projection: name, error: message, position: position, at: configuration.now(), on: sql)
+                }
+            }
+        } catch {
+            configuration.logger.warning("Could not record a failure", metadata: ["name": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Applies the next batch of the log to an async projection, with its checkpoint, in one
+    /// transaction. Returns how many events it read (0 when caught up).
+    func applyNextBatch(of projection: RegisteredProjection) async throws -> Int {
+        let row = try await liveRow(of: projection)
+        let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
+        guard !events.isEmpty else { return 0 }
+        let dialect = database.dialect
+        try await database.withWriteTransaction(locking: projection.name) { sql in
+            // Another instance may have applied some of the batch meanwhile: start after its checkpoint.
+            let current = try await self.liveRow(of: projection, on: sql)
+            let fresh = events.filter { $0.position > current.position }
+            guard let last = fresh.last else { return }
+            try await projection.apply(fresh, sql: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil))
+            try await Bookkeeping.advance(projection: projection.name, to: last.position, at: configuration.now(), on: sql)
+        }
+        return events.count
+    }
+
+    /// The projection's bookkeeping, checked to be at the code's version and mode.
+    func liveRow(of projection: RegisteredProjection, on sql: (any SQLDatabase)? = nil) async throws -> ProjectionRow {
+        let row: ProjectionRow?
+        if let sql {
+            row = try await Bookkeeping.projection(projection.name, on: sql)
+        } else {
+            row = try await database.withReadConnection { sql in try await Bookkeeping.projection(projection.name, on: sql) }
+        }
+        guard let row else {
+            throw ReadSideError(
+                code: .notMigrated, message: "Projection \(projection.name) has no tables yet: run migrate().", name: projection.name)
+        }
+        guard row.version == projection.version, row.mode == projection.mode.rawValue else {
+            throw ReadSideError(
+                code: .needsRebuild,
+                message: "Projection \(projection.name)'s tables are version \(row.version) (\(row.mode)); the code is version \(projection.version) (\(projection.mode.rawValue)). Rebuild it.",
+                name: projection.name)
+        }
+        return row
+    }
+
+    /// Runs a reactor on the next batch of the log. Each effect is followed by its receipt and
+    /// the checkpoint, in one transaction; an effect with a receipt is not run again. Returns
+    /// how many events it read.
+    func reactToNextBatch(of reactor: RegisteredReactor) async throws -> Int {
+        let row = try await database.withReadConnection { sql in try await Bookkeeping.reactor(reactor.name, on: sql) }
+        guard let row else {
+            throw ReadSideError(code: .notMigrated, message: "Reactor \(reactor.name) is not registered: run migrate().", name: reactor.name)
+        }
+        let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
+        guard let last = events.last else { return 0 }
+        let aggregates = aggregates()
+        for event in events where reactor.handlers.handles(event.eventType) {
+            let done = try await database.withReadConnection { sql in
+                try await Bookkeeping.hasReceipt(reactor: reactor.name, eventID: event.id, on: sql)
+            }
+            if !done {
+                do {
+                    try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates))
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    throw ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
+                }
+            }
+            try await database.withWriteTransaction(locking: nil) { sql in
+                if !done {
+                    try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
+                }
+                try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+            }
+        }
+        try await database.withWriteTransaction(locking: nil) { sql in
+            try await Bookkeeping.advance(reactor: reactor.name, to: last.position, at: configuration.now(), on: sql)
+        }
+        return events.count
+    }
+}

@@ -1,0 +1,47 @@
+import Chronicle
+import Foundation
+
+extension ReadSide {
+    /// Each projection's and reactor's checkpoint, lag, state and last failure.
+    public func status() async throws -> ReadSideStatus {
+        let head = try await database.headPosition()
+        let (projectionRows, rebuildRows, reactorRows) = try await database.withReadConnection { sql in
+            var rebuilds: [RebuildRow] = []
+            for projection in projections {
+                if let rebuild = try await Bookkeeping.rebuild(projection.name, on: sql) { rebuilds.append(rebuild) }
+            }
+            return (try await Bookkeeping.projections(on: sql), rebuilds, try await Bookkeeping.reactors(on: sql))
+        }
+        let projectionStatus = projections.map { projection in
+            let row = projectionRows.first { $0.name == projection.name }
+            let state: ProjectionStatus.State
+            if let row {
+                if row.version != projection.version || row.mode != projection.mode.rawValue {
+                    state = .needsRebuild
+                } else {
+                    state = row.lastError == nil ? .live : .failing
+                }
+            } else {
+                state = .notMigrated
+            }
+            return ProjectionStatus(
+                name: projection.name, mode: projection.mode, version: projection.version, builtVersion: row?.version,
+                checkpoint: projection.mode == .async ? row?.position : nil,
+                lag: projection.mode == .async ? row.map { max(0, head - $0.position) } : nil,
+                lastError: row?.lastError, errorPosition: row?.errorPosition, failedAt: row?.failedAt.map(Self.date),
+                rebuildPosition: rebuildRows.first { $0.name == projection.name }?.position, state: state)
+        }
+        let reactorStatus = reactors.map { reactor in
+            let row = reactorRows.first { $0.name == reactor.name }
+            return ReactorStatus(
+                name: reactor.name, checkpoint: row?.position, registeredPosition: row?.registeredPosition,
+                lag: row.map { max(0, head - $0.position) }, lastError: row?.lastError, errorPosition: row?.errorPosition,
+                failedAt: row?.failedAt.map(Self.date))
+        }
+        return ReadSideStatus(head: head, projections: projectionStatus, reactors: reactorStatus)
+    }
+
+    static func date(_ microseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+    }
+}

@@ -1,0 +1,123 @@
+public import Chronicle
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// A store's read side: its projections, its reactors, and the runners that keep them current.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore(path: "app.sqlite")
+/// let readSide = ReadSide(
+///     database: store,
+///     inline: [MeetingsProjection()],                 // current when a command returns
+///     async: [ActivityFeedProjection()],              // follows the log
+///     reactors: [InvitationMailer(mail: mail)])
+/// try await readSide.migrate()                        // tables, checkpoints, first builds
+///
+/// let aggregates = readSide.aggregates()              // appends apply the inline projections
+/// try await aggregates.execute(ScheduleMeeting(…), on: meetingID)
+///
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { try await readSide.run() }      // async projections and reactors
+/// }
+/// ```
+///
+/// The read side is a `Service`: its ``run()`` follows the log until cancelled or shut down.
+/// Rebuilds (``rebuild(_:mode:progress:)``) replay the log into a projection with reactors
+/// off: only ``run()`` ever calls a reactor.
+public struct ReadSide: Service, Sendable {
+    /// How the runners and rebuilds behave.
+    public struct Configuration: Sendable {
+        /// Events per transaction when following the log. Default: 500.
+        public var batchSize: Int
+        /// Events per read and transaction when rebuilding. Default: 5,000.
+        public var rebuildBatchSize: Int
+        /// How long a caught-up runner waits for a wake-up before reading again. Default: 1 s.
+        public var pollInterval: Duration
+        /// The longest wait between retries of a failing projection or reactor. Default: 30 s.
+        public var maximumRetryDelay: Duration
+        /// The clock of the bookkeeping's times.
+        public var now: @Sendable () -> Date
+        /// Where failures and rebuilds are logged.
+        public var logger: Logger
+        /// How commands executed by reactors are run.
+        public var aggregates: Aggregates.Configuration
+
+        /// Creates a configuration; every parameter has a sensible default.
+        public init(
+            batchSize: Int = 500,
+            rebuildBatchSize: Int = 5_000,
+            pollInterval: Duration = .seconds(1),
+            maximumRetryDelay: Duration = .seconds(30),
+            now: @escaping @Sendable () -> Date = Date.init,
+            logger: Logger = Logger(label: "chronicle.read-side", factory: { _ in SwiftLogNoOpLogHandler() }),
+            aggregates: Aggregates.Configuration = Aggregates.Configuration()
+        ) {
+            precondition(batchSize > 0 && rebuildBatchSize > 0, "Batches hold at least one event.")
+            self.batchSize = batchSize
+            self.rebuildBatchSize = rebuildBatchSize
+            self.pollInterval = pollInterval
+            self.maximumRetryDelay = maximumRetryDelay
+            self.now = now
+            self.logger = logger
+            self.aggregates = aggregates
+        }
+    }
+
+    /// The store whose events are projected.
+    public let database: any ProjectionDatabase
+
+    /// How the runners and rebuilds behave.
+    public let configuration: Configuration
+
+    let projections: [RegisteredProjection]
+    let reactors: [RegisteredReactor]
+    let inlineState = InlineProjectionState()
+
+    /// Creates the read side of a store.
+    ///
+    /// - Parameters:
+    ///   - database: A store that keeps projections (`SQLiteEventStore`, `PostgresEventStore`).
+    ///   - inline: Projections applied inside each append's transaction.
+    ///   - async: Projections applied behind the log by ``run()``.
+    ///   - reactors: Side effects run by ``run()``.
+    ///   - configuration: How runners and rebuilds behave.
+    /// - Precondition: Names are unique.
+    public init(
+        database: some ProjectionDatabase,
+        inline: [any Projection] = [],
+        async: [any Projection] = [],
+        reactors: [any Reactor] = [],
+        configuration: Configuration = Configuration()
+    ) {
+        self.database = database
+        self.configuration = configuration
+        self.projections = inline.map { RegisteredProjection($0, mode: .inline) } + async.map { RegisteredProjection($0, mode: .async) }
+        self.reactors = reactors.map(RegisteredReactor.init)
+        let names = projections.map(\.name) + self.reactors.map(\.name)
+        precondition(Set(names).count == names.count, "Projection and reactor names must be unique: \(names.sorted()).")
+    }
+
+    /// The event store to append through: every append also applies the inline projections, in
+    /// its transaction.
+    public var eventStore: any EventStore { InlineProjectionStore(readSide: self) }
+
+    /// Aggregates whose commands append through ``eventStore`` (with snapshots kept in the
+    /// store, when it keeps them).
+    public func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
+        Aggregates(
+            store: eventStore, snapshots: database as? any SnapshotStore,
+            configuration: configuration ?? self.configuration.aggregates)
+    }
+
+    /// The projection registered under a name.
+    func projection(named name: String) throws -> RegisteredProjection {
+        guard let projection = projections.first(where: { $0.name == name }) else {
+            throw ReadSideError(
+                code: .unknownName,
+                message: "No projection is named \"\(name)\". Known: \(projections.map(\.name).sorted().joined(separator: ", ")).",
+                name: name)
+        }
+        return projection
+    }
+}

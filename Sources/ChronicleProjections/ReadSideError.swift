@@ -1,0 +1,69 @@
+import Chronicle
+
+/// An error of the read side: a failing handler, a projection that needs setting up or
+/// rebuilding, an unknown name.
+public struct ReadSideError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure. Compare with the static members; new kinds may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case handlerFailed = "handler failed"
+            case notMigrated = "not migrated"
+            case needsRebuild = "needs rebuild"
+            case unknownName = "unknown name"
+            case rebuildInProgress = "rebuild in progress"
+            case noRebuildInProgress = "no rebuild in progress"
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// A projection's or reactor's handler threw at an event.
+        public static let handlerFailed = Code(.handlerFailed)
+        /// A projection's tables or a reactor's registration do not exist yet: run `migrate()`.
+        public static let notMigrated = Code(.notMigrated)
+        /// A projection's tables are of another version than its code: rebuild it.
+        public static let needsRebuild = Code(.needsRebuild)
+        /// No projection or reactor has that name.
+        public static let unknownName = Code(.unknownName)
+        /// An online rebuild of the projection is already under way (resume or discard it).
+        public static let rebuildInProgress = Code(.rebuildInProgress)
+        /// There is no interrupted online rebuild to discard.
+        public static let noRebuildInProgress = Code(.noRebuildInProgress)
+
+        /// The code's name.
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// A sentence explaining the failure.
+    public var message: String
+    /// The projection or reactor concerned.
+    public var name: String?
+    /// The position of the event a handler failed at.
+    public var position: Int64?
+    /// The handler's own error.
+    public var underlying: (any Error)?
+
+    /// Creates an error.
+    public init(code: Code, message: String, name: String? = nil, position: Int64? = nil, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.name = name
+        self.position = position
+        self.underlying = underlying
+    }
+
+    static func handlerFailed(_ name: String, event: RecordedEvent, underlying: any Error) -> ReadSideError {
+        ReadSideError(
+            code: .handlerFailed,
+            message: "\(name) failed at event \(event.position) (\(event.eventType) of \(event.stream)): \(underlying)",
+            name: name, position: event.position, underlying: underlying)
+    }
+
+    /// `<code>: <message>`.
+    public var description: String { "\(code): \(message)" }
+}

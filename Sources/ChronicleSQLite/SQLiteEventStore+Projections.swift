@@ -1,0 +1,79 @@
+public import Chronicle
+public import ChronicleMigrations
+public import ChronicleProjections
+public import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+extension SQLiteEventStore: ProjectionDatabase {
+    /// SQLite.
+    public var dialect: DatabaseDialect { .sqlite }
+
+    /// Runs work in one `BEGIN IMMEDIATE` transaction on the writer connection.
+    ///
+    /// SQLite has one writer at a time, so every write transaction of this process excludes
+    /// every other: the projection lock needs nothing more.
+    public func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await writeLock.withLock {
+            try await self.inTransaction { try await work(self.writer.sql()) }
+        }
+    }
+
+    /// Appends events and runs work in the same transaction. See `ProjectionDatabase`.
+    public func append(
+        _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
+        sharingLocksOf projections: [String],
+        within work: @Sendable (any SQLDatabase, AppendResult) async throws -> Void
+    ) async throws -> AppendResult {
+        let append = try PreparedAppend(
+            events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
+        let result: AppendResult
+        do {
+            result = try await writeLock.withLock {
+                try await append.retryingLostRaces {
+                    try await self.inTransaction {
+                        let result = try await self.insert(append, insideTransaction: true)
+                        try await work(self.writer.sql(), result)
+                        return result
+                    }
+                }
+            }
+        } catch {
+            throw Self.databaseFailure(error, stream: stream)
+        }
+        appended.signal()
+        return result
+    }
+
+    /// The log: SQLite commits one writer at a time, so nothing is ever held back.
+    public func readCommittedLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await readLog(after: position, limit: limit)
+    }
+
+    /// Runs reads on the reader connection.
+    public func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await work(reader.sql())
+    }
+
+    /// A signal after each append of this process. Other processes writing the same file are
+    /// noticed by the runners' polling.
+    public func appendNotifications() -> AsyncStream<Void> {
+        appended.subscribe()
+    }
+
+    /// Runs work between `BEGIN IMMEDIATE` and `COMMIT`, rolling back when it throws. The caller
+    /// holds the write lock.
+    private func inTransaction<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result {
+        try await writer.runTransactionStatement("BEGIN IMMEDIATE")
+        do {
+            let result = try await work()
+            try await writer.runTransactionStatement("COMMIT")
+            return result
+        } catch {
+            try? await writer.runTransactionStatement("ROLLBACK")
+            throw error
+        }
+    }
+}

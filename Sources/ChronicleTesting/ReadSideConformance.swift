@@ -1,0 +1,83 @@
+import Chronicle
+import ChronicleProjections
+import Foundation
+import SQLKit
+public import Testing
+
+/// The checks every ``ChronicleProjections/ProjectionDatabase`` must pass with a
+/// ``ChronicleProjections/ReadSide``: inline and async projections, failures, crashes, reactors and
+/// their receipts, and offline and online rebuilds.
+///
+/// ```swift
+/// @Test(arguments: ReadSideConformance.Check.allCases)
+/// func readSide(_ check: ReadSideConformance.Check) async throws {
+///     try await ReadSideConformance(withStore: Self.store).run(check)
+/// }
+/// ```
+public struct ReadSideConformance: Sendable {
+    let scope: StoreScope
+
+    /// Creates the suite for a driver whose store is a projection database.
+    public init(withStore: @escaping StoreScope) {
+        self.scope = withStore
+    }
+
+    /// Every check of the suite, by name.
+    public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// An inline projection's rows are written in the append's transaction.
+        case appliesInlineProjectionsWithTheAppend
+        /// A failing inline handler fails the append: no event, no row.
+        case rollsBackInlineProjectionsWithTheAppend
+        /// Async projections follow the log in batches.
+        case followsTheLogWithAsyncProjections
+        /// A failing async projection stops at its event and retries; the others go on.
+        case stopsAFailingProjectionAndRetries
+        /// A runner stopped in the middle of a batch leaves rows and checkpoint agreeing.
+        case survivesAStopInTheMiddleOfABatch
+        /// A reactor's effects happen once each, across retries and restarts.
+        case reactsOnceWithReceipts
+        /// A reactor never sees events from before its registration.
+        case reactsOnlyToEventsAfterRegistration
+        /// Rebuilds call no reactor.
+        case callsNoReactorDuringRebuilds
+        /// An offline rebuild makes the same tables as following the log.
+        case rebuildsOffline
+        /// An online rebuild keeps the live tables serving, takes new events, then swaps.
+        case rebuildsOnlineWhileServing
+        /// An interrupted online rebuild resumes, or is discarded without touching the live tables.
+        case resumesOrDiscardsAnInterruptedRebuild
+        /// A new version needs a rebuild, which swaps it in.
+        case rebuildsToANewVersion
+        /// Commands executed by reactors name the event that caused them.
+        case linksReactorCommandsToTheirCause
+        /// A projection added to an existing log is built from it.
+        case buildsNewProjectionsFromTheLog
+
+        /// The check's name, as shown in test output.
+        public var testDescription: String { rawValue }
+    }
+
+    /// Runs one check.
+    public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await scope(EventLimits()) { store in
+            let database = try #require(store as? any ProjectionDatabase, "\(type(of: store)) is not a ProjectionDatabase", sourceLocation: sourceLocation)
+            let suite = ReadSideChecks(database: database, sourceLocation: sourceLocation)
+            switch check {
+            case .appliesInlineProjectionsWithTheAppend: try await suite.appliesInlineProjectionsWithTheAppend()
+            case .rollsBackInlineProjectionsWithTheAppend: try await suite.rollsBackInlineProjectionsWithTheAppend()
+            case .followsTheLogWithAsyncProjections: try await suite.followsTheLogWithAsyncProjections()
+            case .stopsAFailingProjectionAndRetries: try await suite.stopsAFailingProjectionAndRetries()
+            case .survivesAStopInTheMiddleOfABatch: try await suite.survivesAStopInTheMiddleOfABatch()
+            case .reactsOnceWithReceipts: try await suite.reactsOnceWithReceipts()
+            case .reactsOnlyToEventsAfterRegistration: try await suite.reactsOnlyToEventsAfterRegistration()
+            case .callsNoReactorDuringRebuilds: try await suite.callsNoReactorDuringRebuilds()
+            case .rebuildsOffline: try await suite.rebuildsOffline()
+            case .rebuildsOnlineWhileServing: try await suite.rebuildsOnlineWhileServing()
+            case .resumesOrDiscardsAnInterruptedRebuild: try await suite.resumesOrDiscardsAnInterruptedRebuild()
+            case .rebuildsToANewVersion: try await suite.rebuildsToANewVersion()
+            case .linksReactorCommandsToTheirCause: try await suite.linksReactorCommandsToTheirCause()
+            case .buildsNewProjectionsFromTheLog: try await suite.buildsNewProjectionsFromTheLog()
+            }
+        }
+    }
+}
