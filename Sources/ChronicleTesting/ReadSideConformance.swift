@@ -4,8 +4,8 @@ import Foundation
 import SQLKit
 public import Testing
 
-/// The checks every ``ChronicleProjections/ProjectionDatabase`` must pass with a
-/// ``ChronicleProjections/ReadSide``: inline and async projections, failures, crashes, reactors and
+/// The checks every `ProjectionDatabase` must pass with a
+/// `ReadSide`: inline and async projections, failures, crashes, reactors and
 /// their receipts, and offline and online rebuilds.
 ///
 /// ```swift

@@ -34,9 +34,11 @@ actor Faults {
         failuresLeft[position] = times
     }
 
-    /// Makes the handler of the event at `position` wait until cancelled.
+    /// Makes the handler of the event at `position` wait until cancelled; forgets what was seen.
     func stall(at position: Int64) {
         stallAt = position
+        reachedStall = false
+        seen = []
     }
 
     var hasStalled: Bool { reachedStall }

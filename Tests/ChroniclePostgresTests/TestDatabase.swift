@@ -22,7 +22,7 @@ enum TestDatabase {
     /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards.
     static func withStore(
         limits: EventLimits = EventLimits(),
-        maximumConnections: Int = 8,
+        maximumConnections: Int = 4,
         migrated: Bool = true,
         _ body: @Sendable (PostgresEventStore) async throws -> Void
     ) async throws {

@@ -104,7 +104,7 @@ start_postgres() {
         return 1
     }
 
-    local settings="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$chronicle_pg_dir -c max_connections=400"
+    local settings="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$chronicle_pg_dir -c max_connections=500"
     if [ "$mode" != durable ]; then
         # Tests need correctness, not crash safety: skip the disk flushes.
         settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
