@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
+        .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
     ],
     dependencies: [
@@ -50,6 +51,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        // The `migrate`, `rebuild`, `status` and `events` commands an application mounts.
+        .target(
+            name: "ChronicleCommands",
+            dependencies: [
+                "Chronicle",
+                "ChronicleMigrations",
+                "ChronicleProjections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
@@ -121,8 +132,32 @@ let package = Package(
             ],
             path: "Tests/ExampleDomain"
         ),
+        // An application mounting the Chronicle commands, run by the commands' tests.
+        .executableTarget(
+            name: "chronicle-fixture",
+            dependencies: [
+                "ChronicleCommands",
+                "ChroniclePostgres",
+                "ChronicleSQLite",
+                "ExampleDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/CommandsFixture"
+        ),
         .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain"]),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
+        .testTarget(
+            name: "ChronicleCommandsTests",
+            dependencies: [
+                "chronicle-fixture",
+                "ChronicleCommands",
+                "ChronicleProjections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting", "ExampleDomain"]),
         .testTarget(
             name: "ChroniclePostgresTests",

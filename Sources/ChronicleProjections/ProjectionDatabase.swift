@@ -54,4 +54,13 @@ public protocol ProjectionDatabase: EventStore {
     /// A signal after each append of this process or, where the database tells, of others:
     /// runners wake up instead of waiting for their next poll.
     func appendNotifications() -> AsyncStream<Void>
+
+    /// Applies the migrations of a set that the database has not recorded yet, in order.
+    ///
+    /// - Returns: The migrations applied by this run; empty when all were applied before.
+    @discardableResult
+    func migrate(_ migrations: MigrationSet) async throws -> [Migration]
+
+    /// The `schema_migrations` rows of every scope; empty before the first migration.
+    func appliedMigrations() async throws -> [AppliedMigration]
 }

@@ -1,9 +1,20 @@
 import Chronicle
+import ChronicleMigrations
 import Foundation
 
 extension ReadSide {
     /// Each projection's and reactor's checkpoint, lag, state and last failure.
+    ///
+    /// - Throws: ``ReadSideError/Code/notMigrated`` when the store's schema has pending
+    ///   migrations; `MigrationError` when an applied migration's file has changed.
     public func status() async throws -> ReadSideStatus {
+        let store = MigrationSet.store(database.dialect)
+        let pending = try store.pending(after: try await database.appliedMigrations().filter { $0.scope == store.scope })
+        if !pending.isEmpty {
+            throw ReadSideError(
+                code: .notMigrated,
+                message: "The store's schema has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)): run migrate.")
+        }
         let head = try await database.headPosition()
         let (projectionRows, rebuildRows, reactorRows) = try await database.withReadConnection { sql in
             var rebuilds: [RebuildRow] = []

@@ -98,6 +98,12 @@ public struct ReadSide: Service, Sendable {
         precondition(Set(names).count == names.count, "Projection and reactor names must be unique: \(names.sorted()).")
     }
 
+    /// The names of the registered projections, inline ones first.
+    public var projectionNames: [String] { projections.map(\.name) }
+
+    /// The names of the registered reactors.
+    public var reactorNames: [String] { reactors.map(\.name) }
+
     /// The event store to append through: every append also applies the inline projections, in
     /// its transaction.
     public var eventStore: any EventStore { InlineProjectionStore(readSide: self) }

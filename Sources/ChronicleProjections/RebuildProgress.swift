@@ -13,6 +13,15 @@ public struct RebuildProgress: Sendable, CustomStringConvertible {
     /// Events replayed per second by this run.
     public var eventsPerSecond: Double
 
+    /// Creates a report.
+    public init(projection: String, position: Int64, head: Int64, eventsReplayed: Int, eventsPerSecond: Double) {
+        self.projection = projection
+        self.position = position
+        self.head = head
+        self.eventsReplayed = eventsReplayed
+        self.eventsPerSecond = eventsPerSecond
+    }
+
     /// The part done, from 0 to 1.
     public var fractionDone: Double {
         head == 0 ? 1 : min(1, Double(position) / Double(head))

@@ -1,0 +1,43 @@
+public import ArgumentParser
+public import ChronicleProjections
+
+/// What an application tells the Chronicle commands: its options and how to open its read side.
+///
+/// An application conforms once and mounts the commands in its own executable:
+///
+/// ```swift
+/// struct MeetingsApp: ChronicleApplication {
+///     struct Options: ParsableArguments {
+///         @Option(help: "The SQLite file.") var database = "meetings.sqlite"
+///     }
+///
+///     static func withReadSide<Result>(
+///         _ options: Options, _ body: (ReadSide) async throws -> Result
+///     ) async throws -> Result {
+///         let store = try await SQLiteEventStore(path: options.database)
+///         do {
+///             let result = try await body(ReadSide(database: store, inline: [MeetingsProjection()]))
+///             try await store.close()
+///             return result
+///         } catch {
+///             try? await store.close()
+///             throw error
+///         }
+///     }
+/// }
+///
+/// @main
+/// struct Meetings: AsyncParsableCommand {
+///     static let configuration = CommandConfiguration(
+///         subcommands: [Serve.self] + ChronicleSubcommands.all(for: MeetingsApp.self))
+/// }
+/// ```
+public protocol ChronicleApplication {
+    /// The options every Chronicle command accepts, such as the database to open.
+    associatedtype Options: ParsableArguments & Sendable
+
+    /// Opens the application's store and read side, runs `body` with it, and closes the store.
+    ///
+    /// A store that needs a running client (PostgreSQL) runs it around `body`.
+    static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result
+}

@@ -1,0 +1,149 @@
+public import ArgumentParser
+import Chronicle
+import ChronicleProjections
+import Foundation
+
+/// `events`: lists the global log, or one entity's events, with filters; `--follow` keeps
+/// printing new events as they are appended, like `tail -f`.
+///
+/// Each event is one line: position, time, entity and version, event type and schema version,
+/// and the data as compact JSON with sorted keys; `--json` prints one JSON object per line
+/// instead, with the metadata.
+public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Sendable {
+    /// The command's name and help.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "events",
+            abstract: "List or follow the event log, filtered by entity, type or position.")
+    }
+
+    /// Lists events after this position.
+    @Option(help: "List events after this position.")
+    public var after: Int64?
+
+    /// Lists the events of the log's last positions.
+    @Option(help: "List the events of the last <n> positions of the log.")
+    public var last: Int64?
+
+    /// Stops after this many events.
+    @Option(help: "Stop after <n> events.")
+    public var limit: Int?
+
+    /// Lists one entity's events.
+    @Option(help: ArgumentHelp("List one entity's events.", valueName: "entity-type/entity-id"))
+    public var entity: String?
+
+    /// Lists the events of one entity type.
+    @Option(name: .customLong("entity-type"), help: "List the events of entities of this type.")
+    public var entityType: String?
+
+    /// Lists events of these types.
+    @Option(name: .customLong("type"), help: "List events of this type; repeat for several.")
+    public var eventTypes: [String] = []
+
+    /// Keeps printing new events.
+    @Flag(help: "After the last event, wait for new ones and print them as they come (Ctrl-C stops).")
+    public var follow = false
+
+    /// Prints JSON lines.
+    @Flag(help: "Print one JSON object per event, with its metadata.")
+    public var json = false
+
+    /// The application's options.
+    @OptionGroup public var options: App.Options
+
+    /// Creates the command; the argument parser fills in its options.
+    public init() {}
+
+    /// Refuses contradictory or malformed filters before anything is opened.
+    public func validate() throws {
+        if after != nil && last != nil { throw ValidationError("Pass --after or --last, not both.") }
+        if let after, after < 0 { throw ValidationError("--after takes a position of 0 or more.") }
+        if let last, last < 1 { throw ValidationError("--last takes a count of 1 or more.") }
+        if let limit, limit < 1 { throw ValidationError("--limit takes a count of 1 or more.") }
+        if entity != nil, stream == nil {
+            throw ValidationError("--entity takes an entity type and id, such as meeting/42.")
+        }
+    }
+
+    /// Prints the matching events.
+    public func run() async throws {
+        try await CommandOutput.reportingFailures {
+            try await App.withReadSide(options) { readSide in
+                var printer = Printer(limit: limit, json: json, flushesEachLine: follow)
+                if let stream {
+                    try await listStream(stream, from: readSide.database, into: &printer)
+                } else {
+                    try await listLog(from: readSide.database, into: &printer)
+                }
+            }
+        }
+    }
+
+    private var stream: StreamName? {
+        guard let entity, let slash = entity.firstIndex(of: "/") else { return nil }
+        let type = entity[..<slash], id = entity[entity.index(after: slash)...]
+        guard !type.isEmpty, !id.isEmpty else { return nil }
+        return StreamName(entityType: String(type), entityID: String(id))
+    }
+
+    /// The position events are listed after: `--after`, or the head less `--last`.
+    private func startPosition(head: Int64) -> Int64 {
+        after ?? last.map { max(0, head - $0) } ?? 0
+    }
+
+    private func matches(_ event: RecordedEvent) -> Bool {
+        (entityType == nil || event.stream.entityType == entityType) && (eventTypes.isEmpty || eventTypes.contains(event.eventType))
+    }
+
+    private func listLog(from store: any EventStore, into printer: inout Printer) async throws {
+        let head = try await store.headPosition()
+        var cursor = startPosition(head: head)
+        while !printer.isDone {
+            let batch = try await store.readLog(after: cursor, limit: 1_000)
+            for event in batch where matches(event) {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            cursor = batch.last?.position ?? cursor
+            if batch.isEmpty {
+                if !follow, cursor >= head { return }
+                // Either the log's end (following) or an event held back until its writer commits.
+                try await Task.sleep(for: .milliseconds(follow ? 500 : 20))
+            }
+        }
+    }
+
+    private func listStream(_ stream: StreamName, from store: any EventStore, into printer: inout Printer) async throws {
+        let start = startPosition(head: try await store.headPosition())
+        var version = 0
+        while !printer.isDone {
+            let batch = try await store.readStream(stream, after: version, through: nil, limit: 1_000)
+            for event in batch where matches(event) && event.position > start {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            version = batch.last?.version ?? version
+            if batch.isEmpty {
+                if !follow { return }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+}
+
+/// Prints events up to a limit.
+private struct Printer {
+    let limit: Int?
+    let json: Bool
+    let flushesEachLine: Bool
+    var printed = 0
+
+    var isDone: Bool { limit.map { printed >= $0 } ?? false }
+
+    mutating func print(_ event: RecordedEvent) throws {
+        Swift.print(json ? try EventLine.json(event) : try EventLine.text(event))
+        if flushesEachLine { fflush(nil) }
+        printed += 1
+    }
+}

@@ -1,0 +1,147 @@
+public import ArgumentParser
+import ChronicleProjections
+import Foundation
+
+/// `status [--json]`: each projection's and reactor's checkpoint, lag, state and last error.
+///
+/// Exits with 0 when every projection is live and no reactor is failing, and with 3 when
+/// something needs attention (a projection not migrated, needing a rebuild or failing; a
+/// failing reactor), so a deploy script or a health check can act on it.
+public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Sendable {
+    /// The command's name and help.
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "status",
+            abstract: "Show each projection's and reactor's checkpoint, lag and last error.",
+            discussion: "Exits with 3 when a projection or reactor needs attention.")
+    }
+
+    /// The exit code when something needs attention.
+    public static var needsAttention: ExitCode { ExitCode(3) }
+
+    /// Prints JSON instead of tables.
+    @Flag(help: "Print JSON instead of tables.")
+    public var json = false
+
+    /// The application's options.
+    @OptionGroup public var options: App.Options
+
+    /// Creates the command; the argument parser fills in its options.
+    public init() {}
+
+    /// Prints the status and exits with 3 when something needs attention.
+    public func run() async throws {
+        var healthy = true
+        try await CommandOutput.reportingFailures {
+            do {
+                let status = try await App.withReadSide(options) { try await $0.status() }
+                print(json ? try Self.json(status) : Self.tables(status))
+                healthy = status.projections.allSatisfy { $0.state == .live } && status.reactors.allSatisfy { $0.lastError == nil }
+            } catch let error as ReadSideError where error.code == .notMigrated {
+                CommandOutput.error(error.message)
+                healthy = false
+            }
+        }
+        if !healthy { throw Self.needsAttention }
+    }
+
+    static func tables(_ status: ReadSideStatus) -> String {
+        var projections = TextTable(header: ["PROJECTION", "MODE", "VERSION", "CHECKPOINT", "LAG", "STATE", "LAST ERROR"])
+        for projection in status.projections {
+            var version = "\(projection.version)"
+            if let built = projection.builtVersion, built != projection.version { version += " (built \(built))" }
+            var state = projection.state.rawValue
+            if let rebuild = projection.rebuildPosition { state += ", online rebuild at \(rebuild)" }
+            projections.rows.append([
+                projection.name, projection.mode.rawValue, version, text(projection.checkpoint), text(projection.lag), state,
+                error(projection.lastError, at: projection.errorPosition),
+            ])
+        }
+        var reactors = TextTable(header: ["REACTOR", "REGISTERED AFTER", "CHECKPOINT", "LAG", "LAST ERROR"])
+        for reactor in status.reactors {
+            reactors.rows.append([
+                reactor.name, text(reactor.registeredPosition), text(reactor.checkpoint), text(reactor.lag),
+                error(reactor.lastError, at: reactor.errorPosition),
+            ])
+        }
+        var sections = ["Head position: \(status.head)"]
+        if !status.projections.isEmpty { sections.append(projections.rendered) }
+        if !status.reactors.isEmpty { sections.append(reactors.rendered) }
+        return sections.joined(separator: "\n\n")
+    }
+
+    private static func text(_ number: Int64?) -> String {
+        number.map(String.init) ?? "-"
+    }
+
+    private static func error(_ message: String?, at position: Int64?) -> String {
+        guard let message else { return "" }
+        let line = message.split(separator: "\n").first.map(String.init) ?? message
+        return position.map { "at \($0): \(line)" } ?? line
+    }
+
+    static func json(_ status: ReadSideStatus) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(StatusDocument(status)), as: UTF8.self)
+    }
+}
+
+/// The JSON form of a read side's status.
+private struct StatusDocument: Encodable {
+    struct Projection: Encodable {
+        var name: String
+        var mode: String
+        var version: Int
+        var builtVersion: Int?
+        var checkpoint: Int64?
+        var lag: Int64?
+        var state: String
+        var lastError: String?
+        var errorPosition: Int64?
+        var failedAt: Date?
+        var rebuildPosition: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case name, mode, version, checkpoint, lag, state
+            case builtVersion = "built_version", lastError = "last_error", errorPosition = "error_position"
+            case failedAt = "failed_at", rebuildPosition = "rebuild_position"
+        }
+    }
+
+    struct Reactor: Encodable {
+        var name: String
+        var registeredPosition: Int64?
+        var checkpoint: Int64?
+        var lag: Int64?
+        var lastError: String?
+        var errorPosition: Int64?
+        var failedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case name, checkpoint, lag
+            case registeredPosition = "registered_position", lastError = "last_error", errorPosition = "error_position"
+            case failedAt = "failed_at"
+        }
+    }
+
+    var head: Int64
+    var projections: [Projection]
+    var reactors: [Reactor]
+
+    init(_ status: ReadSideStatus) {
+        head = status.head
+        projections = status.projections.map {
+            Projection(
+                name: $0.name, mode: $0.mode.rawValue, version: $0.version, builtVersion: $0.builtVersion, checkpoint: $0.checkpoint,
+                lag: $0.lag, state: $0.state.rawValue, lastError: $0.lastError, errorPosition: $0.errorPosition, failedAt: $0.failedAt,
+                rebuildPosition: $0.rebuildPosition)
+        }
+        reactors = status.reactors.map {
+            Reactor(
+                name: $0.name, registeredPosition: $0.registeredPosition, checkpoint: $0.checkpoint, lag: $0.lag,
+                lastError: $0.lastError, errorPosition: $0.errorPosition, failedAt: $0.failedAt)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Chronicle
+import ChronicleCommands
+import ChroniclePostgres
+import ChronicleProjections
+import ChronicleSQLite
+import ExampleDomain
+import Foundation
+import Logging
+import PostgresNIO
+import SQLKit
+
+/// An application that mounts the Chronicle commands over the counter domain, for the tests of
+/// the commands: they run this executable and compare its output and exit codes.
+@main
+struct CommandsFixture: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chronicle-fixture",
+        abstract: "The Chronicle commands over counters, for tests.",
+        subcommands: [Seed.self] + ChronicleSubcommands.all(for: FixtureApp.self))
+}
+
+struct FixtureApp: ChronicleApplication {
+    struct Options: ParsableArguments, Sendable {
+        @Option(help: "A SQLite file, or a postgres:// URL.")
+        var database = "chronicle.sqlite"
+
+        @Option(help: "The PostgreSQL schema to work in; created when missing.")
+        var schema: String?
+
+        @Option(help: "The version of the increments projection the code has.")
+        var incrementsVersion = 1
+    }
+
+    static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+        var logger = Logger(label: "chronicle-fixture")
+        logger.logLevel = .warning
+        let configuration = ReadSide.Configuration(rebuildBatchSize: 5, logger: logger)
+        let increments: any Projection = options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection()
+        func readSide(_ database: some ProjectionDatabase) -> ReadSide {
+            ReadSide(
+                database: database, inline: [CountersProjection()], async: [increments], reactors: [MilestoneReactor()],
+                configuration: configuration)
+        }
+
+        guard options.database.hasPrefix("postgres") else {
+            // Opened unmigrated, like PostgreSQL, so that `migrate` is what sets the schema up.
+            let store = try await SQLiteEventStore(configuration: .init(path: options.database, migratesOnOpen: false))
+            do {
+                let result = try await body(readSide(store))
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+        var clientConfiguration = try PostgresEventStore.clientConfiguration(url: options.database)
+        if let schema = options.schema {
+            clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        let store = PostgresEventStore(clientConfiguration: clientConfiguration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            if let schema = options.schema {
+                try await store.withWriteTransaction(locking: nil) { sql in
+                    try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+                }
+            }
+            return try await body(readSide(store))
+        }
+    }
+}
+
+/// `seed`: increments counters, through the inline projection.
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Increment counters.")
+
+    @Option(help: "How many counters.") var counters = 2
+    @Option(help: "Increments per counter.") var increments = 3
+    @OptionGroup var options: FixtureApp.Options
+
+    func run() async throws {
+        try await FixtureApp.withReadSide(options) { readSide in
+            let aggregates = readSide.aggregates()
+            for round in 1...increments {
+                for counter in 1...counters {
+                    try await aggregates.execute(Increment(amount: round * 10 + counter), on: EntityID<Counter>("c\(counter)"))
+                }
+            }
+        }
+    }
+}
+
+/// Each counter's count and total, current with every append.
+struct CountersProjection: Projection {
+    static let name = "counters"
+    static let version = 1
+    static let tables = [ProjectionTable("counters", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, count INTEGER NOT NULL, total INTEGER NOT NULL)"])]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(CounterIncremented.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("counters")) (id, count, total) VALUES (\(bind: row.event.stream.entityID), 1, \(bind: event.amount))
+                    ON CONFLICT (id) DO UPDATE SET count = \(ident: row.table("counters")).count + 1,
+                        total = \(ident: row.table("counters")).total + \(bind: event.amount)
+                    """).run()
+            }
+        }
+    }
+}
+
+/// One row per increment, behind the log.
+struct IncrementsProjection: Projection {
+    static let name = "increments"
+    static let version = 1
+    static let tables = [ProjectionTable("increments", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, counter TEXT NOT NULL, amount INTEGER NOT NULL)"])]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(CounterIncremented.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("increments")) (position, counter, amount)
+                    VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: event.amount))
+                    """).run()
+            }
+        }
+    }
+}
+
+/// The increments projection's next version: amounts in cents.
+struct IncrementsProjectionV2: Projection {
+    static let name = "increments"
+    static let version = 2
+    static let tables = [ProjectionTable("increments", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, counter TEXT NOT NULL, cents INTEGER NOT NULL)"])]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(CounterIncremented.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("increments")) (position, counter, cents)
+                    VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: event.amount * 100))
+                    """).run()
+            }
+        }
+    }
+}
+
+/// A reactor the commands list; the commands never run it.
+struct MilestoneReactor: Reactor {
+    static let name = "milestones"
+
+    var handlers: EventReactions<ReactionContext> {
+        EventReactions {
+            Handle(CounterIncremented.self) { _, _ in }
+        }
+    }
+}
