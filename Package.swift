@@ -108,16 +108,18 @@ let package = Package(
             dependencies: ["Chronicle", "ChronicleSQLite"],
             path: "Examples/QuickStart"
         ),
-        // Append throughput on SQLite and PostgreSQL: `scripts/bench`.
+        // Appends, loads and rebuilds on SQLite and PostgreSQL: `scripts/bench`.
         .executableTarget(
             name: "chronicle-bench",
             dependencies: [
                 "Chronicle",
+                "ChronicleProjections",
                 "ChronicleSQLite",
                 "ChroniclePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Benchmarks/ChronicleBench"
         ),

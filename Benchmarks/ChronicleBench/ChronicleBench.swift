@@ -9,11 +9,11 @@ import Foundation
 struct ChronicleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronicle-bench",
-        abstract: "Measures Chronicle's appends and aggregate loads on SQLite and PostgreSQL.")
+        abstract: "Measures Chronicle's appends, aggregate loads and rebuilds on SQLite and PostgreSQL.")
 
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case append, load
+        case append, load, rebuild
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -31,6 +31,9 @@ struct ChronicleBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
 
+    @Option(help: "Events in the log the rebuild replays.")
+    var rebuildEvents = 1_000_000
+
     @Flag(help: "One short run per figure: a smoke test, not a measurement.")
     var quick = false
 
@@ -38,6 +41,7 @@ struct ChronicleBench: AsyncParsableCommand {
         if quick {
             seconds = 1
             runs = 1
+            rebuildEvents = min(rebuildEvents, 100_000)
         }
         let settings = RunSettings(duration: .milliseconds(Int(seconds * 1_000)), runs: runs)
         var rows: [ResultRow] = []
@@ -54,6 +58,11 @@ struct ChronicleBench: AsyncParsableCommand {
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {
+                    report(row)
+                }
+            }
+            if only.contains(.rebuild), target.measuresRebuilds {
+                for row in try await RebuildBenchmark(target: target, events: rebuildEvents, runs: min(settings.runs, 3)).run() {
                     report(row)
                 }
             }

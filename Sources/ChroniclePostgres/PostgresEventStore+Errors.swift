@@ -94,9 +94,15 @@ extension PostgresEventStore {
                 + (state == "42P01" || state == "42883"
                     ? ". The store's schema is missing from this database (or from the search_path): run migrate() first."
                     : ".")
+        } else if let error = error as? PSQLError {
+            message = "The PostgreSQL connection failed (\(error.code))."
+        } else if let error = error as? PostgresDecodingError {
+            message = "Column \(error.columnName) of type \(error.postgresType) cannot be read as \(error.targetType) (\(error.code))."
+        } else if error is PostgresTransactionError {
+            message = "The PostgreSQL transaction failed (\(error))."
         } else {
-            let code = (error as? PSQLError)?.code.description ?? String(describing: type(of: error))
-            message = "The PostgreSQL connection failed (\(code))."
+            // The caller's own error, thrown from work run on a connection: passed on as is.
+            return error
         }
         return EventStoreError(code: .databaseFailure, message: message, stream: stream, underlying: error)
     }

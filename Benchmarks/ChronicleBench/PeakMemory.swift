@@ -1,0 +1,20 @@
+import Foundation
+
+/// The process's peak resident memory, from Linux's `/proc/self/status`.
+enum PeakMemory {
+    /// Starts a new peak from the current resident size (writes `5` to `/proc/self/clear_refs`).
+    static func reset() {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        try? handle.write(contentsOf: Data("5".utf8))
+        try? handle.close()
+    }
+
+    /// The peak resident size since the start or the last ``reset()``, in bytes (`VmHWM`).
+    static func peakBytes() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes * 1_024
+    }
+}

@@ -1,0 +1,119 @@
+import Chronicle
+import ChronicleProjections
+import Foundation
+import SQLKit
+
+/// An offline rebuild of a simple projection over a log of `events` events: one row inserted
+/// per opened account, updated by each of its later events.
+struct RebuildBenchmark {
+    var target: BenchTarget
+    var events: Int
+    var runs: Int
+
+    /// Events per second and peak resident memory of each rebuild.
+    func run() async throws -> [ResultRow] {
+        let (events, runs) = (events, runs)
+        let series = try await target.withStore(Self.writers) { store in
+            guard let database = store as? any ProjectionDatabase else { throw BenchError("\(type(of: store)) keeps no projections.") }
+            try await Self.seed(store, events: events)
+            let readSide = ReadSide(database: database, async: [BenchAccountsProjection()])
+            try await readSide.migrate()
+            var speeds: [Double] = []
+            var peaks: [Double] = []
+            for _ in 0..<runs {
+                PeakMemory.reset()
+                let clock = ContinuousClock()
+                let elapsed = try await clock.measure { try await readSide.rebuild(BenchAccountsProjection.name, mode: .offline) }
+                speeds.append(Double(events) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+                peaks.append((PeakMemory.peakBytes() ?? 0) / 1_048_576)
+                try await Self.check(database, events: events)
+            }
+            return [speeds, peaks]
+        }
+        let operation = "rebuild a projection over \(events.formatted()) events"
+        return [
+            ResultRow(target: target.name, operation: operation, detail: "offline, events", figures: series[0], unit: .perSecond),
+            ResultRow(target: target.name, operation: operation, detail: "offline, peak RSS", figures: series[1], unit: .megabytes),
+        ]
+    }
+
+    static let writers = 16
+    static let eventsPerAccount = 10
+
+    /// Appends the log: accounts of ten events each (opened, then nine deposits), from concurrent writers.
+    private static func seed(_ store: any EventStore, events: Int) async throws {
+        let accounts = events / eventsPerAccount
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for account in stride(from: writer, to: accounts, by: writers) {
+                        let history: [any Event] =
+                            [BenchAccountOpened(owner: "owner-\(account % 1_000)")]
+                            + (1..<eventsPerAccount).map { BenchDeposited(amount: $0 * 10 + account % 7) }
+                        try await store.append(history, to: StreamName(entityType: "bench-account", entityID: "a\(account)"), expected: .noEvents)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Fails unless the rebuilt table holds every account with all its deposits.
+    private static func check(_ database: any ProjectionDatabase, events: Int) async throws {
+        let accounts = events / eventsPerAccount
+        let deposits = (1..<eventsPerAccount).reduce(0) { $0 + $1 * 10 }
+        let expectedTotal = (0..<accounts).reduce(0) { $0 + deposits + ($1 % 7) * (eventsPerAccount - 1) }
+        let (rows, total) = try await database.withReadConnection { sql in
+            let row = try await sql.raw("SELECT COUNT(*) AS rows, CAST(SUM(total) AS BIGINT) AS total FROM bench_accounts").first()
+            return (try row?.decode(column: "rows", as: Int.self), try row?.decode(column: "total", as: Int.self))
+        }
+        guard rows == accounts, total == expectedTotal else {
+            throw BenchError("The rebuilt table is wrong: \(rows ?? 0) rows totalling \(total ?? 0); expected \(accounts) totalling \(expectedTotal).")
+        }
+    }
+}
+
+/// One row per account: its owner, deposits and total.
+struct BenchAccountsProjection: Projection {
+    static let name = "bench_accounts"
+    static let version = 1
+    static let tables = [
+        ProjectionTable("bench_accounts", [
+            "CREATE TABLE {table} (id TEXT PRIMARY KEY, owner TEXT NOT NULL, deposits INTEGER NOT NULL, total BIGINT NOT NULL)"
+        ])
+    ]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(BenchAccountOpened.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("bench_accounts")) (id, owner, deposits, total)
+                    VALUES (\(bind: row.event.stream.entityID), \(bind: event.owner), 0, 0)
+                    """).run()
+            }
+            Handle(BenchDeposited.self) { event, row in
+                try await row.sql.raw("""
+                    UPDATE \(ident: row.table("bench_accounts")) SET deposits = deposits + 1, total = total + \(bind: event.amount)
+                    WHERE id = \(bind: row.event.stream.entityID)
+                    """).run()
+            }
+        }
+    }
+}
+
+/// An account was opened.
+struct BenchAccountOpened: Event {
+    static let eventType = "bench.account-opened"
+    var owner: String
+}
+
+/// Money went into an account.
+struct BenchDeposited: Event {
+    static let eventType = "bench.deposited"
+    var amount: Int
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

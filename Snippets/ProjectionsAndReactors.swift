@@ -1,0 +1,98 @@
+import Chronicle
+import ChronicleProjections
+import ChronicleSQLite
+import Foundation
+
+// snippet.events
+struct RoomBooked: Event {
+    static let eventType = "room.booked"
+    var guest: String
+    var nights: Int
+}
+
+struct RoomCheckedOut: Event {
+    static let eventType = "room.checked_out"
+}
+// snippet.end
+
+// snippet.projection
+/// One row per room: who is in it and for how many nights.
+struct OccupancyProjection: Projection {
+    static let name = "occupancy"
+    static let version = 1
+    static let tables = [
+        ProjectionTable("occupancy", [
+            "CREATE TABLE {table} (room TEXT PRIMARY KEY, guest TEXT, nights INTEGER NOT NULL)",
+            "CREATE INDEX {table}_by_guest ON {table} (guest)",
+        ])
+    ]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(RoomBooked.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("occupancy")) (room, guest, nights)
+                    VALUES (\(bind: row.event.stream.entityID), \(bind: event.guest), \(bind: event.nights))
+                    ON CONFLICT (room) DO UPDATE SET guest = excluded.guest, nights = excluded.nights
+                    """).run()
+            }
+            Handle(RoomCheckedOut.self) { _, row in
+                try await row.sql.raw("""
+                    UPDATE \(ident: row.table("occupancy")) SET guest = NULL, nights = 0
+                    WHERE room = \(bind: row.event.stream.entityID)
+                    """).run()
+            }
+        }
+    }
+}
+// snippet.end
+
+// snippet.reactor
+/// Sends a welcome note for each booking, at most once per event.
+struct WelcomeNotes: Reactor {
+    static let name = "welcome-notes"
+    let outbox: Outbox
+
+    var handlers: EventReactions<ReactionContext> {
+        let outbox = outbox
+        return EventReactions {
+            Handle(RoomBooked.self) { event, reaction in
+                await outbox.send("Welcome, \(event.guest)!", key: reaction.idempotencyKey)
+            }
+        }
+    }
+}
+
+/// Where notes go: a mail service in an application, a list here.
+actor Outbox {
+    private(set) var sent: [String: String] = [:]
+
+    func send(_ text: String, key: String) {
+        sent[key] = text  // a repeated key replaces, it does not send twice
+    }
+}
+// snippet.end
+
+// snippet.wiring
+let store = try await SQLiteEventStore(path: "hotel.sqlite")
+let outbox = Outbox()
+let readSide = ReadSide(
+    database: store,
+    inline: [OccupancyProjection()],          // current when append returns
+    reactors: [WelcomeNotes(outbox: outbox)])  // after commit, from the log
+try await readSide.migrate()
+
+let room = StreamName(entityType: "room", entityID: "101")
+try await readSide.eventStore.append([RoomBooked(guest: "Ada", nights: 3)], to: room, expected: .any)
+
+try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await readSide.run() }  // follows the log until cancelled
+    while await outbox.sent.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+    group.cancelAll()
+}
+print(await outbox.sent.values.sorted())
+
+try await readSide.rebuild("occupancy", mode: .online) { print($0) }  // no reactor runs
+print(try await readSide.status().projections.map { "\($0.name): \($0.state)" })
+// snippet.end
+try await store.close()
