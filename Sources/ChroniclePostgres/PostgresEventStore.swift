@@ -101,15 +101,18 @@ public final class PostgresEventStore: EventStore, Service {
     /// projection runners in every process: `NOTIFY chronicle_events` after appends,
     /// `LISTEN chronicle_events` for the appends of others.
     public func run() async throws {
+        // The client runs in a task of its own, outside the cancellation of this one, and stops
+        // only after the notification tasks have ended: a connection request made by one of them
+        // while the pool shuts down could otherwise wait forever.
+        let client = ownsClient ? Task { await self.client.run() } : nil
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                if self.ownsClient {
-                    group.addTask { await self.client.run() }
-                }
                 group.addTask { await self.sendAnnouncements() }
                 group.addTask { await self.listenForAppends() }
             }
         }
+        client?.cancel()
+        await client?.value
     }
 
     /// Signals an append to this process's runners, and queues its announcement to others.
@@ -121,6 +124,7 @@ public final class PostgresEventStore: EventStore, Service {
     /// Sends one notification per wake-up: appends made while one is sent share the next.
     private func sendAnnouncements() async {
         for await _ in announcements.stream {
+            guard !Task.isCancelled else { return }
             do {
                 try await execute("SELECT pg_notify(\(Self.notificationChannel), '')")
             } catch {
