@@ -65,7 +65,7 @@ extension PostgresEventStore: ProjectionDatabase {
             {
                 events.append(event)
             }
-            return events
+            return try configuration.upcasters.upcast(events)
         }
     }
 

@@ -8,7 +8,8 @@ extension PostgresEventStore {
         _ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        return try await read(ReadStreamStatement(stream: stream, after: version, through: lastVersion ?? Int.max, limit: limit))
+        return try configuration.upcasters.upcast(
+            try await read(ReadStreamStatement(stream: stream, after: version, through: lastVersion ?? Int.max, limit: limit)))
     }
 
     /// Reads the global log in position order. See `EventStore.readLog(after:limit:)`.
@@ -19,7 +20,7 @@ extension PostgresEventStore {
     /// transaction, of any kind, holds readers back until it ends.
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        return try await read(ReadLogStatement(after: position, limit: limit))
+        return try configuration.upcasters.upcast(try await read(ReadLogStatement(after: position, limit: limit)))
     }
 
     /// The position of the newest committed event, or 0.

@@ -31,6 +31,8 @@ public final class PostgresEventStore: EventStore, Service {
         public var limits: EventLimits
         /// The clock that stamps appended events.
         public var now: @Sendable () -> Date
+        /// The upcasting steps applied to every event read, so readers see current versions.
+        public var upcasters: Upcasters
         /// The logger for the store's own messages and its queries.
         public var logger: Logger
 
@@ -38,10 +40,12 @@ public final class PostgresEventStore: EventStore, Service {
         public init(
             limits: EventLimits = EventLimits(),
             now: @escaping @Sendable () -> Date = Date.init,
+            upcasters: Upcasters = Upcasters(),
             logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.limits = limits
             self.now = now
+            self.upcasters = upcasters
             self.logger = logger
         }
     }

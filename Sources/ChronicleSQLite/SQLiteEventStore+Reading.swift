@@ -15,7 +15,7 @@ extension SQLiteEventStore {
             ORDER BY version LIMIT ?5
             """,
             [.text(stream.entityID), .text(stream.entityType), .integer(version), .integer(lastVersion ?? Int.max), .integer(limit)])
-        return try rows.map(Self.recordedEvent)
+        return try configuration.upcasters.upcast(try rows.map(Self.recordedEvent))
     }
 
     /// Reads the global log in position order. See `EventStore.readLog(after:limit:)`.
@@ -26,7 +26,7 @@ extension SQLiteEventStore {
         let rows = try await read(
             "SELECT \(Self.columns) FROM events WHERE position > ?1 ORDER BY position LIMIT ?2",
             [.integer(Int(position)), .integer(limit)])
-        return try rows.map(Self.recordedEvent)
+        return try configuration.upcasters.upcast(try rows.map(Self.recordedEvent))
     }
 
     /// The position of the newest event, or 0.

@@ -40,6 +40,8 @@ public final class SQLiteEventStore: EventStore {
         public var synchronousCommit: Bool
         /// Whether opening the store applies the store's migrations. Default: `true`.
         public var migratesOnOpen: Bool
+        /// The upcasting steps applied to every event read, so readers see current versions.
+        public var upcasters: Upcasters
         /// The logger for the store's own messages.
         public var logger: Logger
 
@@ -51,6 +53,7 @@ public final class SQLiteEventStore: EventStore {
             busyTimeout: Duration = .seconds(5),
             synchronousCommit: Bool = true,
             migratesOnOpen: Bool = true,
+            upcasters: Upcasters = Upcasters(),
             logger: Logger = Logger(label: "chronicle.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.path = path
@@ -59,6 +62,7 @@ public final class SQLiteEventStore: EventStore {
             self.busyTimeout = busyTimeout
             self.synchronousCommit = synchronousCommit
             self.migratesOnOpen = migratesOnOpen
+            self.upcasters = upcasters
             self.logger = logger
         }
     }

@@ -26,4 +26,11 @@ struct PostgresConformanceTests {
     func readSide(_ check: ReadSideConformance.Check) async throws {
         try await ReadSideConformance(withStore: Self.store).run(check)
     }
+
+    @Test(arguments: UpcastingConformance.Check.allCases)
+    func upcasting(_ check: UpcastingConformance.Check) async throws {
+        try await UpcastingConformance { upcasters in
+            { limits, body in try await TestDatabase.withStore(limits: limits, upcasters: upcasters) { try await body($0) } }
+        }.run(check)
+    }
 }

@@ -22,6 +22,7 @@ enum TestDatabase {
     /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards.
     static func withStore(
         limits: EventLimits = EventLimits(),
+        upcasters: Upcasters = Upcasters(),
         maximumConnections: Int = 4,
         migrated: Bool = true,
         _ body: @Sendable (PostgresEventStore) async throws -> Void
@@ -34,7 +35,7 @@ enum TestDatabase {
         clientConfiguration.options.maximumConnections = maximumConnections
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
-            clientConfiguration: clientConfiguration, configuration: .init(limits: limits))
+            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

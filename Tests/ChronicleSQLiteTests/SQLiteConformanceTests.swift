@@ -7,17 +7,22 @@ import Testing
 @Suite("Conformance: SQLite")
 struct SQLiteConformanceTests {
     /// Opens an empty store for one check.
-    static let store: EventStoreConformance.StoreScope = { limits, body in
-        try await withTemporaryDirectory { directory in
-            let store = try await SQLiteEventStore(
-                configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits))
-            do {
-                try await body(store)
-            } catch {
+    static let store: EventStoreConformance.StoreScope = store(upcasters: Upcasters())
+
+    /// Opens an empty store reading through upcasters.
+    static func store(upcasters: Upcasters) -> EventStoreConformance.StoreScope {
+        { limits, body in
+            try await withTemporaryDirectory { directory in
+                let store = try await SQLiteEventStore(
+                    configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits, upcasters: upcasters))
+                do {
+                    try await body(store)
+                } catch {
+                    try await store.close()
+                    throw error
+                }
                 try await store.close()
-                throw error
             }
-            try await store.close()
         }
     }
 
@@ -34,5 +39,10 @@ struct SQLiteConformanceTests {
     @Test(arguments: ReadSideConformance.Check.allCases)
     func readSide(_ check: ReadSideConformance.Check) async throws {
         try await ReadSideConformance(withStore: Self.store).run(check)
+    }
+
+    @Test(arguments: UpcastingConformance.Check.allCases)
+    func upcasting(_ check: UpcastingConformance.Check) async throws {
+        try await UpcastingConformance { Self.store(upcasters: $0) }.run(check)
     }
 }

@@ -18,4 +18,11 @@ struct InMemoryConformanceTests {
     func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
         try await SnapshotStoreConformance(withStore: Self.store).run(check)
     }
+
+    @Test(arguments: UpcastingConformance.Check.allCases)
+    func upcasting(_ check: UpcastingConformance.Check) async throws {
+        try await UpcastingConformance { upcasters in
+            { limits, body in try await body(InMemoryEventStore(limits: limits, upcasters: upcasters)) }
+        }.run(check)
+    }
 }

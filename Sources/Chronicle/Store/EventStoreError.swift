@@ -26,6 +26,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             case unknownEventType = "unknown event type"
             case schemaVersionMismatch = "schema version mismatch"
             case undecodableEvent = "undecodable event"
+            case missingUpcaster = "missing upcaster"
             case databaseFailure = "database failure"
         }
 
@@ -52,6 +53,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let schemaVersionMismatch = Code(.schemaVersionMismatch)
         /// A recorded event's data does not decode as its registered type.
         public static let undecodableEvent = Code(.undecodableEvent)
+        /// A stored event version has no upcasting step towards its type's current version.
+        public static let missingUpcaster = Code(.missingUpcaster)
         /// The database failed in a way Chronicle does not translate; see ``EventStoreError/underlying``.
         public static let databaseFailure = Code(.databaseFailure)
 

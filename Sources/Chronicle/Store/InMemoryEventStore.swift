@@ -22,15 +22,18 @@ public actor InMemoryEventStore: EventStore, SnapshotStore {
     private var snapshots: [String: Snapshot] = [:]
     private let limits: EventLimits
     private let now: @Sendable () -> Date
+    private let upcasters: Upcasters
 
     /// Creates an empty store.
     ///
     /// - Parameters:
     ///   - limits: The size limits appends must respect.
     ///   - now: The clock that stamps appended events.
-    public init(limits: EventLimits = EventLimits(), now: @escaping @Sendable () -> Date = Date.init) {
+    ///   - upcasters: The upcasting steps applied to every event read.
+    public init(limits: EventLimits = EventLimits(), now: @escaping @Sendable () -> Date = Date.init, upcasters: Upcasters = Upcasters()) {
         self.limits = limits
         self.now = now
+        self.upcasters = upcasters
     }
 
     /// Appends events to one entity, all or nothing. See ``EventStore/append(_:to:expected:)``.
@@ -66,7 +69,7 @@ public actor InMemoryEventStore: EventStore, SnapshotStore {
         let first = max(version, 0)
         let end = min(lastVersion ?? entity.logIndices.count, entity.logIndices.count)
         guard first < end else { return [] }
-        return entity.logIndices[first..<min(end, first + limit)].map { log[$0] }
+        return try upcasters.upcast(entity.logIndices[first..<min(end, first + limit)].map { log[$0] })
     }
 
     /// Reads the global log in position order. See ``EventStore/readLog(after:limit:)``.
@@ -74,7 +77,7 @@ public actor InMemoryEventStore: EventStore, SnapshotStore {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let first = Int(clamping: max(position, 0))
         guard first < log.count else { return [] }
-        return Array(log[first..<min(log.count, first + limit)])
+        return try upcasters.upcast(Array(log[first..<min(log.count, first + limit)]))
     }
 
     /// The position of the newest event, or 0.
