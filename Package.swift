@@ -97,6 +97,7 @@ let package = Package(
             name: "ChronicleTesting",
             dependencies: [
                 "Chronicle",
+                "ChronicleMigrations",
                 "ChronicleProjections",
                 .product(name: "SQLKit", package: "sql-kit"),
             ]

@@ -69,6 +69,9 @@ extension PostgresEventStore: ProjectionDatabase {
         }
     }
 
+    /// The upcasting steps of the store's configuration.
+    public var upcasters: Upcasters { configuration.upcasters }
+
     /// Runs reads on a pooled connection.
     public func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await withConnection { connection in try await work(connection.sql(logger: configuration.logger)) }

@@ -63,4 +63,7 @@ public protocol ProjectionDatabase: EventStore {
 
     /// The `schema_migrations` rows of every scope; empty before the first migration.
     func appliedMigrations() async throws -> [AppliedMigration]
+
+    /// The upcasting steps the store applies to every event it reads.
+    var upcasters: Upcasters { get }
 }

@@ -52,6 +52,9 @@ extension SQLiteEventStore: ProjectionDatabase {
         try await readLog(after: position, limit: limit)
     }
 
+    /// The upcasting steps of the store's configuration.
+    public var upcasters: Upcasters { configuration.upcasters }
+
     /// Runs reads on the reader connection.
     public func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await work(reader.sql())

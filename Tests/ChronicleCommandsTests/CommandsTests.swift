@@ -18,6 +18,7 @@ import Testing
                     "Applied store migration 1 (create_events)",
                     "Applied store migration 2 (create_snapshots)",
                     "Applied store migration 3 (create_projections_and_reactors)",
+                    "Applied store migration 4 (create_upcast_migrations)",
                     "Created projection counters",
                     "Created projection increments",
                     "Registered reactor milestones after position 0",

@@ -33,4 +33,11 @@ struct PostgresConformanceTests {
             { limits, body in try await TestDatabase.withStore(limits: limits, upcasters: upcasters) { try await body($0) } }
         }.run(check)
     }
+
+    @Test(arguments: UpcastMigrationConformance.Check.allCases)
+    func upcastMigration(_ check: UpcastMigrationConformance.Check) async throws {
+        try await UpcastMigrationConformance { upcasters in
+            { limits, body in try await TestDatabase.withStore(limits: limits, upcasters: upcasters) { try await body($0) } }
+        }.run(check)
+    }
 }

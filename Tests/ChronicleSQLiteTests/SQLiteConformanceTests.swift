@@ -45,4 +45,9 @@ struct SQLiteConformanceTests {
     func upcasting(_ check: UpcastingConformance.Check) async throws {
         try await UpcastingConformance { Self.store(upcasters: $0) }.run(check)
     }
+
+    @Test(arguments: UpcastMigrationConformance.Check.allCases)
+    func upcastMigration(_ check: UpcastMigrationConformance.Check) async throws {
+        try await UpcastMigrationConformance { Self.store(upcasters: $0) }.run(check)
+    }
 }

@@ -1,0 +1,134 @@
+public import Chronicle
+import ChronicleMigrations
+import Foundation
+import SQLKit
+
+extension ProjectionDatabase {
+    /// Runs an upcasting migration: rewrites stored events to their types' current schema
+    /// versions, in place, through the store's upcasters.
+    ///
+    /// The log is read in position order, in batches; each batch's rewrites, their audit rows
+    /// (`event_rewrites`: the event, its old type, version and data) and the migration's progress
+    /// (`upcast_migrations`) are written in one transaction. Only `event_type`, `schema_version`
+    /// and `data` change: positions, ids, entities, versions, metadata and times never do. An
+    /// interrupted migration resumes after its last batch; a finished one does nothing when run
+    /// again. Events an upcaster splits are left as stored (they stay upcast on read).
+    ///
+    /// Run it once every writer runs the code with the new versions, so that no old version is
+    /// appended behind it.
+    ///
+    /// ```swift
+    /// let report = try await store.runUpcastMigration("2026-11-meeting-starts-at")
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - id: The migration's stable id: its progress and audit rows are kept under it.
+    ///   - batchSize: Events read per batch and transaction.
+    ///   - afterBatch: Called after each committed batch.
+    /// - Returns: What this run did.
+    @discardableResult
+    public func runUpcastMigration(
+        _ id: String, batchSize: Int = 1_000, afterBatch: (@Sendable (UpcastMigrationProgress) async throws -> Void)? = nil
+    ) async throws -> UpcastMigrationReport {
+        guard batchSize > 0 else { throw EventStoreError.invalidReadLimit(batchSize) }
+        let dialect = dialect
+        let upcasters = upcasters
+        let lock = "upcast:\(id)"
+        let start = try await withWriteTransaction(locking: lock) { sql -> Int64? in
+            try await sql.raw("""
+                INSERT INTO upcast_migrations (id, position, rewritten, started_at)
+                VALUES (\(bind: id), 0, 0, \(bind: Self.microsecondsNow()))
+                ON CONFLICT (id) DO NOTHING
+                """).run()
+            let row = try await sql.raw("SELECT position, finished_at FROM upcast_migrations WHERE id = \(bind: id)").first()
+            guard let row, try row.decodeNil(column: "finished_at") else { return nil }
+            return try row.decode(column: "position", as: Int64.self)
+        }
+        guard var position = start else {
+            return UpcastMigrationReport(id: id, rewritten: 0, splitsLeft: 0, wasFinished: true)
+        }
+        var rewritten = 0
+        var splitsLeft = 0
+        while true {
+            try Task.checkCancellation()
+            let after = position
+            let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int) in
+                let stored = try await Self.storedEvents(after: after, limit: batchSize, dialect: dialect, on: sql)
+                guard let last = stored.last?.position else {
+                    try await sql.raw("UPDATE upcast_migrations SET finished_at = \(bind: Self.microsecondsNow()) WHERE id = \(bind: id)").run()
+                    return (nil, 0, 0)
+                }
+                let (rewrites, splits) = try upcasters.rewrites(of: stored)
+                let now = Self.microsecondsNow()
+                for rewrite in rewrites {
+                    try await Self.write(rewrite, migration: id, at: now, dialect: dialect, on: sql)
+                }
+                try await sql.raw("""
+                    UPDATE upcast_migrations SET position = \(bind: last), rewritten = rewritten + \(bind: rewrites.count)
+                    WHERE id = \(bind: id)
+                    """).run()
+                return (last, rewrites.count, splits)
+            }
+            guard let last = batch.last else { break }
+            position = last
+            rewritten += batch.rewritten
+            splitsLeft += batch.splits
+            try await afterBatch?(UpcastMigrationProgress(id: id, position: position, rewritten: rewritten))
+        }
+        return UpcastMigrationReport(id: id, rewritten: rewritten, splitsLeft: splitsLeft, wasFinished: false)
+    }
+
+    /// Stored events as they are, without upcasting: only what upcasting reads (metadata is left empty).
+    private static func storedEvents(after position: Int64, limit: Int, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws -> [RecordedEvent] {
+        let text = dialect == .postgres ? "::text" : ""
+        return try await sql.raw("""
+            SELECT position, event_id\(unsafeRaw: text) AS event_id, entity_type, entity_id, version, event_type, schema_version, data\(unsafeRaw: text) AS data
+            FROM events WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)
+            """).all().map { row in
+            let position = try row.decode(column: "position", as: Int64.self)
+            let id = try row.decode(column: "event_id", as: String.self)
+            guard let uuid = UUID(uuidString: id) else {
+                throw EventStoreError(code: .databaseFailure, message: "Event \(position) has an event_id that is not a UUID.", position: position)
+            }
+            return RecordedEvent(
+                position: position, id: uuid,
+                stream: StreamName(
+                    entityType: try row.decode(column: "entity_type", as: String.self),
+                    entityID: try row.decode(column: "entity_id", as: String.self)),
+                version: try row.decode(column: "version", as: Int.self),
+                eventType: try row.decode(column: "event_type", as: String.self),
+                schemaVersion: try row.decode(column: "schema_version", as: Int.self),
+                metadata: EventMetadata(),
+                data: Data(try row.decode(column: "data", as: String.self).utf8))
+        }
+    }
+
+    /// Rewrites one event in place and records what it was.
+    private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws {
+        let json = dialect == .postgres ? "::json" : ""
+        let uuid = dialect == .postgres ? "::uuid" : ""
+        let storedID = dialect == .postgres ? rewrite.stored.id.uuidString.lowercased() : try await storedEventID(rewrite.stored.position, on: sql)
+        try await sql.raw("""
+            INSERT INTO event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
+            VALUES (\(bind: migration), \(bind: storedID)\(unsafeRaw: uuid), \(bind: rewrite.stored.position), \(bind: rewrite.stored.eventType),
+                \(bind: rewrite.stored.schemaVersion), \(bind: String(decoding: rewrite.stored.data, as: UTF8.self))\(unsafeRaw: json), \(bind: now))
+            """).run()
+        try await sql.raw("""
+            UPDATE events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
+                data = \(bind: String(decoding: rewrite.current.data, as: UTF8.self))\(unsafeRaw: json)
+            WHERE position = \(bind: rewrite.stored.position) AND schema_version = \(bind: rewrite.stored.schemaVersion)
+            """).run()
+    }
+
+    /// The `event_id` text exactly as SQLite stores it.
+    private static func storedEventID(_ position: Int64, on sql: any SQLDatabase) async throws -> String {
+        guard let row = try await sql.raw("SELECT event_id FROM events WHERE position = \(bind: position)").first() else {
+            throw EventStoreError(code: .databaseFailure, message: "Event \(position) vanished during its rewrite.", position: position)
+        }
+        return try row.decode(column: "event_id", as: String.self)
+    }
+
+    private static func microsecondsNow() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}

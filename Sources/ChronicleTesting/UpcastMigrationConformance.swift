@@ -1,0 +1,188 @@
+public import Chronicle
+import ChronicleMigrations
+import ChronicleProjections
+import Foundation
+import SQLKit
+public import Testing
+
+/// The checks of upcasting migrations that every database store runs: an interrupted
+/// migration resumes and ends with every event at its current version and nothing else
+/// changed; a second run does nothing.
+///
+/// ```swift
+/// @Test(arguments: UpcastMigrationConformance.Check.allCases)
+/// func upcastMigration(_ check: UpcastMigrationConformance.Check) async throws {
+///     try await UpcastMigrationConformance { upcasters in storeScope(upcasters) }.run(check)
+/// }
+/// ```
+public struct UpcastMigrationConformance: Sendable {
+    let makeStore: @Sendable (Upcasters) -> StoreScope
+
+    /// Creates the suite for a driver: `makeStore` opens a store that reads through the given
+    /// upcasters and keeps projections (a `ProjectionDatabase`).
+    public init(makeStore: @escaping @Sendable (Upcasters) -> StoreScope) {
+        self.makeStore = makeStore
+    }
+
+    /// Every check of the suite, by name.
+    public enum Check: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// A migration interrupted halfway resumes; afterwards every event is current, reads are
+        /// unchanged, and each rewrite is recorded.
+        case resumesAnInterruptedMigration
+        /// A finished migration does nothing when run again.
+        case runsOnlyOnce
+
+        /// The check's name, as shown in test output.
+        public var testDescription: String { rawValue }
+    }
+
+    /// Runs one check.
+    public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await makeStore(try UpcastingFixtures.upcasters())(EventLimits()) { store in
+            let database = try #require(store as? any ProjectionDatabase, "the store keeps no projections", sourceLocation: sourceLocation)
+            let checks = UpcastMigrationChecks(database: database, sourceLocation: sourceLocation)
+            switch check {
+            case .resumesAnInterruptedMigration: try await checks.resumesAnInterruptedMigration()
+            case .runsOnlyOnce: try await checks.runsOnlyOnce()
+            }
+        }
+    }
+}
+
+struct UpcastMigrationChecks {
+    let database: any ProjectionDatabase
+    let sourceLocation: SourceLocation
+
+    struct Interrupted: Error {}
+
+    /// A stored row's columns, as text.
+    struct StoredRow: Equatable {
+        var position: Int64
+        var eventType: String
+        var schemaVersion: Int
+        var version: Int
+        var entity: String
+        var meta: String
+        var createdAt: Int64
+    }
+
+    /// 40 events in 8 entities: notes at versions 1 to 4, meetings planned under the old name,
+    /// scheduled at version 1, moved (split when read), and an event of a type nobody upcasts.
+    func appendHistory() async throws -> (events: Int, rewritable: Int) {
+        var rewritable = 0
+        for entity in 0..<8 {
+            let stored: [(String, Int, String)] = entity % 2 == 0
+                ? [
+                    ("note.added", 1, #"{"text":"note \#(entity)"}"#), ("note.added", 2, #"{"body":"b"}"#),
+                    ("note.added", 3, #"{"body":"c","tags":["t"]}"#), ("note.added", 4, #"{"body":"d","pinned":true,"tags":[]}"#),
+                    ("other.thing", 1, #"{"kept":true}"#),
+                ]
+                : [
+                    ("meeting.planned", 1, #"{"time":"2026-12-0\#(entity)T10:00:00Z"}"#),
+                    ("meeting.scheduled", 1, #"{"duration_minutes":45,"time":"2026-12-01T10:00:00Z"}"#),
+                    ("meeting.scheduled", 2, #"{"duration_minutes":60,"starts_at":"2026-12-01T11:00:00Z"}"#),
+                    ("meeting.moved", 1, #"{"room":"Ada","starts_at":"2026-12-02T09:00:00Z"}"#),
+                    ("meeting.planned", 1, #"{"time":"2026-12-09T10:00:00Z"}"#),
+                ]
+            rewritable += 3  // notes at versions 1 to 3; meetings planned twice and scheduled at version 1
+            let metadata = EventMetadata(actor: "user-\(entity)", custom: ["tenant": .string("t\(entity % 3)")])
+            _ = try await database.append(
+                stored.map { NewEvent(eventType: $0.0, schemaVersion: $0.1, data: Data($0.2.utf8), metadata: metadata) },
+                to: StreamName(entityType: entity % 2 == 0 ? "notebook" : "meeting", entityID: "e\(entity)"), expected: .noEvents)
+        }
+        return (40, rewritable)
+    }
+
+    func storedRows() async throws -> [StoredRow] {
+        let text = database.dialect == .postgres ? "::text" : ""
+        return try await database.withReadConnection { sql in
+            try await sql.raw("""
+                SELECT position, event_type, schema_version, version, entity_type, entity_id, meta\(unsafeRaw: text) AS meta, created_at
+                FROM events ORDER BY position
+                """).all().map { row in
+                StoredRow(
+                    position: try row.decode(column: "position", as: Int64.self),
+                    eventType: try row.decode(column: "event_type", as: String.self),
+                    schemaVersion: try row.decode(column: "schema_version", as: Int.self),
+                    version: try row.decode(column: "version", as: Int.self),
+                    entity: try row.decode(column: "entity_type", as: String.self) + "/" + row.decode(column: "entity_id", as: String.self),
+                    meta: try row.decode(column: "meta", as: String.self),
+                    createdAt: try Self.microseconds(row, "created_at"))
+            }
+        }
+    }
+
+    /// `created_at` as microseconds: an integer on SQLite, a timestamp on PostgreSQL.
+    static func microseconds(_ row: any SQLRow, _ column: String) throws -> Int64 {
+        if let value = try? row.decode(column: column, as: Int64.self) { return value }
+        return Int64((try row.decode(column: column, as: Date.self).timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    func readAll() async throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        for try await event in database.readLog(after: 0, batchSize: 7) { events.append(event) }
+        return events
+    }
+
+    func rewriteCount() async throws -> Int {
+        try await database.withReadConnection { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM event_rewrites").first()?.decode(column: "n", as: Int.self) ?? -1
+        }
+    }
+
+    func resumesAnInterruptedMigration() async throws {
+        let (_, rewritable) = try await appendHistory()
+        let readBefore = try await readAll()
+        let rowsBefore = try await storedRows()
+
+        let batches = BatchCounter()
+        await #expect(throws: Interrupted.self, sourceLocation: sourceLocation) {
+            try await database.runUpcastMigration("m1", batchSize: 6) { _ in
+                if await batches.next() == 3 { throw Interrupted() }
+            }
+        }
+        let halfway = try await rewriteCount()
+        #expect(halfway > 0 && halfway < rewritable, "interrupted halfway: \(halfway) of \(rewritable)", sourceLocation: sourceLocation)
+        #expect(try await readAll() == readBefore, "reads are the same halfway", sourceLocation: sourceLocation)
+
+        let resumed = try await database.runUpcastMigration("m1", batchSize: 6)
+        #expect(resumed.rewritten == rewritable - halfway && !resumed.wasFinished, "\(resumed)", sourceLocation: sourceLocation)
+        #expect((1...4).contains(resumed.splitsLeft), "the splits after where it stopped: \(resumed)", sourceLocation: sourceLocation)
+        #expect(try await rewriteCount() == rewritable, "each rewrite recorded once", sourceLocation: sourceLocation)
+
+        let rowsAfter = try await storedRows()
+        let current = ["note.added": 4, "meeting.scheduled": 2, "other.thing": 1, "meeting.moved": 1]
+        #expect(rowsAfter.allSatisfy { current[$0.eventType] == $0.schemaVersion }, "every event current, splits left as stored: \(rowsAfter.map { "\($0.eventType)@\($0.schemaVersion)" })", sourceLocation: sourceLocation)
+        func unchanged(_ row: StoredRow) -> [String] { ["\(row.position)", "\(row.version)", row.entity, row.meta, "\(row.createdAt)"] }
+        #expect(rowsAfter.map(unchanged) == rowsBefore.map(unchanged), "positions, versions, entities, metadata and times unchanged", sourceLocation: sourceLocation)
+        #expect(try await readAll() == readBefore, "reads are the same after: ids, data, everything", sourceLocation: sourceLocation)
+
+        let audit = try await database.withReadConnection { sql in
+            try await sql.raw("SELECT old_event_type, old_schema_version FROM event_rewrites ORDER BY position").all().map {
+                "\(try $0.decode(column: "old_event_type", as: String.self))@\(try $0.decode(column: "old_schema_version", as: Int.self))"
+            }
+        }
+        #expect(Set(audit) == ["note.added@1", "note.added@2", "note.added@3", "meeting.planned@1", "meeting.scheduled@1"], sourceLocation: sourceLocation)
+    }
+
+    func runsOnlyOnce() async throws {
+        let (_, rewritable) = try await appendHistory()
+        let first = try await database.runUpcastMigration("m2", batchSize: 100)
+        #expect(first == UpcastMigrationReport(id: "m2", rewritten: rewritable, splitsLeft: 4, wasFinished: false), sourceLocation: sourceLocation)
+        let rows = try await storedRows()
+        let second = try await database.runUpcastMigration("m2", batchSize: 100)
+        #expect(second == UpcastMigrationReport(id: "m2", rewritten: 0, splitsLeft: 0, wasFinished: true), sourceLocation: sourceLocation)
+        #expect(try await storedRows() == rows, sourceLocation: sourceLocation)
+        #expect(try await rewriteCount() == rewritable, sourceLocation: sourceLocation)
+    }
+}
+
+/// Counts batches across the migration's callbacks.
+actor BatchCounter {
+    private var count = 0
+
+    func next() -> Int {
+        count += 1
+        return count
+    }
+}
