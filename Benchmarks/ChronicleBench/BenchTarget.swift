@@ -13,7 +13,12 @@ struct BenchTarget: Sendable {
     var measuresRebuilds = true
     /// Opens a fresh store with room for `connections` concurrent writers, measures with `body`,
     /// and returns its series of figures.
-    var withStore: @Sendable (_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]]
+    var withUpcastingStore: @Sendable (_ connections: Int, _ upcasters: Upcasters, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]]
+
+    /// Opens a fresh store that reads events as stored.
+    func withStore(_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]] {
+        try await withUpcastingStore(connections, Upcasters(), body)
+    }
 
     static func all(postgresURL: String?) throws -> [BenchTarget] {
         var normal = sqlite(synchronousCommit: false)
@@ -28,12 +33,12 @@ struct BenchTarget: Sendable {
     }
 
     static func sqlite(synchronousCommit: Bool) -> BenchTarget {
-        BenchTarget(name: "SQLite, synchronous=\(synchronousCommit ? "FULL" : "NORMAL")") { _, body in
+        BenchTarget(name: "SQLite, synchronous=\(synchronousCommit ? "FULL" : "NORMAL")") { _, upcasters, body in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try await SQLiteEventStore(configuration: .init(
-                path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit))
+                path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit, upcasters: upcasters))
             let figures: [[Double]]
             do {
                 figures = try await body(store)
@@ -48,12 +53,12 @@ struct BenchTarget: Sendable {
 
     static func postgres(url: String) throws -> BenchTarget {
         let base = try PostgresEventStore.clientConfiguration(url: url)
-        return BenchTarget(name: "PostgreSQL") { connections, body in
+        return BenchTarget(name: "PostgreSQL") { connections, upcasters, body in
             let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             var configuration = base
             configuration.options.maximumConnections = connections
             configuration.options.additionalStartupParameters = [("search_path", schema)]
-            let store = PostgresEventStore(clientConfiguration: configuration)
+            let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters))
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }

@@ -13,7 +13,7 @@ struct ChronicleBench: AsyncParsableCommand {
 
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case append, load, rebuild
+        case append, load, rebuild, upcast
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -31,7 +31,7 @@ struct ChronicleBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
 
-    @Option(help: "Events in the log the rebuild replays.")
+    @Option(help: "Events in the log the rebuild replays and the upcasting migration rewrites.")
     var rebuildEvents = 1_000_000
 
     @Flag(help: "One short run per figure: a smoke test, not a measurement.")
@@ -58,6 +58,11 @@ struct ChronicleBench: AsyncParsableCommand {
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {
+                    report(row)
+                }
+            }
+            if only.contains(.upcast), target.measuresRebuilds {
+                for row in try await UpcastMigrationBenchmark(target: target, events: rebuildEvents).run() {
                     report(row)
                 }
             }

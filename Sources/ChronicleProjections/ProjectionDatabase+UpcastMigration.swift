@@ -103,29 +103,19 @@ extension ProjectionDatabase {
         }
     }
 
-    /// Rewrites one event in place and records what it was.
+    /// Records what one event was, then rewrites it in place.
     private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws {
         let json = dialect == .postgres ? "::json" : ""
-        let uuid = dialect == .postgres ? "::uuid" : ""
-        let storedID = dialect == .postgres ? rewrite.stored.id.uuidString.lowercased() : try await storedEventID(rewrite.stored.position, on: sql)
         try await sql.raw("""
             INSERT INTO event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
-            VALUES (\(bind: migration), \(bind: storedID)\(unsafeRaw: uuid), \(bind: rewrite.stored.position), \(bind: rewrite.stored.eventType),
-                \(bind: rewrite.stored.schemaVersion), \(bind: String(decoding: rewrite.stored.data, as: UTF8.self))\(unsafeRaw: json), \(bind: now))
+            SELECT \(bind: migration), event_id, position, event_type, schema_version, data, \(bind: now)
+            FROM events WHERE position = \(bind: rewrite.stored.position)
             """).run()
         try await sql.raw("""
             UPDATE events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
                 data = \(bind: String(decoding: rewrite.current.data, as: UTF8.self))\(unsafeRaw: json)
-            WHERE position = \(bind: rewrite.stored.position) AND schema_version = \(bind: rewrite.stored.schemaVersion)
+            WHERE position = \(bind: rewrite.stored.position)
             """).run()
-    }
-
-    /// The `event_id` text exactly as SQLite stores it.
-    private static func storedEventID(_ position: Int64, on sql: any SQLDatabase) async throws -> String {
-        guard let row = try await sql.raw("SELECT event_id FROM events WHERE position = \(bind: position)").first() else {
-            throw EventStoreError(code: .databaseFailure, message: "Event \(position) vanished during its rewrite.", position: position)
-        }
-        return try row.decode(column: "event_id", as: String.self)
     }
 
     private static func microsecondsNow() -> Int64 {
