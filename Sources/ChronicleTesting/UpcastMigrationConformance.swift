@@ -31,6 +31,8 @@ public struct UpcastMigrationConformance: Sendable {
         case resumesAnInterruptedMigration
         /// A finished migration does nothing when run again.
         case runsOnlyOnce
+        /// Projections built from upcast events and from rewritten events are identical.
+        case projectsTheSameBeforeAndAfter
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -44,6 +46,7 @@ public struct UpcastMigrationConformance: Sendable {
             switch check {
             case .resumesAnInterruptedMigration: try await checks.resumesAnInterruptedMigration()
             case .runsOnlyOnce: try await checks.runsOnlyOnce()
+            case .projectsTheSameBeforeAndAfter: try await checks.projectsTheSameBeforeAndAfter()
             }
         }
     }
@@ -174,6 +177,49 @@ struct UpcastMigrationChecks {
         #expect(second == UpcastMigrationReport(id: "m2", rewritten: 0, splitsLeft: 0, wasFinished: true), sourceLocation: sourceLocation)
         #expect(try await storedRows() == rows, sourceLocation: sourceLocation)
         #expect(try await rewriteCount() == rewritable, sourceLocation: sourceLocation)
+    }
+}
+
+extension UpcastMigrationChecks {
+    func projectsTheSameBeforeAndAfter() async throws {
+        _ = try await appendHistory()
+        let readSide = ReadSide(database: database, inline: [MeetingTimesProjection()])
+        try await readSide.migrate()  // builds the inline projection from the (upcast) log
+        let built = try await meetingTimes()
+        #expect(built.count == 4 && built.allSatisfy { $0.hasSuffix("/30") || $0.hasSuffix("/45") || $0.hasSuffix("/60") }, "\(built)", sourceLocation: sourceLocation)
+
+        try await database.runUpcastMigration("m3")
+        try await readSide.rebuild(MeetingTimesProjection.name, mode: .offline)
+        #expect(try await meetingTimes() == built, "the same table from rewritten events", sourceLocation: sourceLocation)
+    }
+
+    func meetingTimes() async throws -> [String] {
+        try await database.withReadConnection { sql in
+            try await sql.raw("SELECT id, starts_at, duration_minutes FROM meeting_times ORDER BY id").all().map {
+                "\(try $0.decode(column: "id", as: String.self))/\(try $0.decode(column: "starts_at", as: String.self))/\(try $0.decode(column: "duration_minutes", as: Int.self))"
+            }
+        }
+    }
+}
+
+/// Each meeting's start and length, from `meeting.scheduled` at its current version.
+struct MeetingTimesProjection: Projection {
+    static let name = "meeting_times"
+    static let version = 1
+    static let tables = [
+        ProjectionTable("meeting_times", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, starts_at TEXT NOT NULL, duration_minutes INTEGER NOT NULL)"])
+    ]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(UpcastingFixtures.MeetingScheduled.self) { event, row in
+                try await row.sql.raw("""
+                    INSERT INTO \(ident: row.table("meeting_times")) (id, starts_at, duration_minutes)
+                    VALUES (\(bind: row.event.stream.entityID), \(bind: event.startsAt), \(bind: event.durationMinutes))
+                    ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at, duration_minutes = excluded.duration_minutes
+                    """).run()
+            }
+        }
     }
 }
 
