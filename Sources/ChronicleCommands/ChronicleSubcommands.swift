@@ -4,7 +4,7 @@ public import ArgumentParser
 ///
 /// | Command | Does | Exit codes |
 /// |---|---|---|
-/// | `migrate` | applies the store's schema, creates projection tables, registers reactors | 0, 1 |
+/// | `migrate [--upcast <id>]` | applies the store's schema, creates projection tables, registers reactors; rewrites old events | 0, 1 |
 /// | `rebuild <projection>… \| --all [--online] [--discard]` | replays the log into projections, reactors off | 0, 1, 64 |
 /// | `status [--json]` | checkpoint, lag and last error of each projection and reactor | 0, 3 (something needs attention), 1 |
 /// | `events [filters] [--follow] [--json]` | lists or tails the log | 0, 1, 64 |

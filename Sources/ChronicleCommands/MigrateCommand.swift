@@ -1,10 +1,12 @@
 public import ArgumentParser
+import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
 
-/// `migrate`: applies the store's pending schema migrations, creates the tables of new
-/// projections (building inline ones from the log) and registers new reactors. A second run
-/// does nothing and says so.
+/// `migrate [--upcast <migration-id>]`: applies the store's pending schema migrations, creates
+/// the tables of new projections (building inline ones from the log) and registers new
+/// reactors; with `--upcast`, then rewrites stored events to their current versions. A second
+/// run does nothing and says so.
 public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, Sendable {
     /// The command's name and help.
     public static var configuration: CommandConfiguration {
@@ -12,6 +14,14 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
             commandName: "migrate",
             abstract: "Apply the store's schema, create new projections' tables, register new reactors.")
     }
+
+    /// The id of an upcasting migration to run after the schema.
+    @Option(
+        name: .customLong("upcast"),
+        help: ArgumentHelp(
+            "Then rewrite stored events to their current versions, as the upcasting migration with this id (resumes; runs once).",
+            valueName: "migration-id"))
+    public var upcastMigration: String?
 
     /// The application's options.
     @OptionGroup public var options: App.Options
@@ -22,7 +32,11 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
     /// Migrates and prints what was done.
     public func run() async throws {
         try await CommandOutput.reportingFailures {
-            let report = try await App.withReadSide(options) { try await $0.migrate() }
+            let (report, upcast) = try await App.withReadSide(options) { readSide in
+                let report = try await readSide.migrate()
+                guard let id = upcastMigration else { return (report, nil as UpcastMigrationReport?) }
+                return (report, try await readSide.database.runUpcastMigration(id))
+            }
             for migration in report.storeMigrations {
                 print("Applied store migration \(migration.version) (\(migration.name))")
             }
@@ -32,8 +46,15 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
             for reactor in report.registeredReactors {
                 print("Registered reactor \(reactor.name) after position \(reactor.position)")
             }
-            if report.isEmpty {
+            if report.isEmpty && upcast == nil {
                 print("Nothing to migrate: the store, projections and reactors are up to date.")
+            }
+            if let upcast {
+                if upcast.wasFinished {
+                    print("Upcasting migration \(upcast.id) finished before: nothing to rewrite.")
+                } else {
+                    print("Upcasting migration \(upcast.id): rewrote \(upcast.rewritten) events; \(upcast.splitsLeft) split events left as stored.")
+                }
             }
         }
     }

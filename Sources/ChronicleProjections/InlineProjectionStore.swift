@@ -21,9 +21,12 @@ struct InlineProjectionStore: EventStore {
             return try await database.append(events, to: stream, expected: expected)
         }
         let dialect = database.dialect
+        let upcasters = database.upcasters
         return try await database.append(events, to: stream, expected: expected, sharingLocksOf: live.map(\.name)) { sql, result in
+            // Projections see events as readers will: an event appended at an old version is upcast.
+            let events = try upcasters.upcast(result.events)
             for projection in live {
-                try await projection.apply(result.events, sql: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil))
+                try await projection.apply(events, sql: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil))
             }
         }
     }

@@ -129,6 +129,26 @@ import Testing
     }
 
     @Test(arguments: Driver.available)
+    func readsAndRewritesOldEvents(_ driver: Driver) async throws {
+        try await driver.withFixture { fixture in
+            _ = try await fixture.run("migrate")
+            let seeded = try await fixture.run("seed", "--legacy", "3", "--increments", "0")
+            #expect(seeded.status == 0, "\(seeded)")
+            let upcast = try await fixture.run("events", "--entity", "counter/legacy")
+            #expect(upcast.lines.map { $0.components(separatedBy: "  ").suffix(2).joined(separator: "  ") } == [
+                #"counter.incremented v1  {"amount":1}"#, #"counter.incremented v1  {"amount":2}"#, #"counter.incremented v1  {"amount":3}"#,
+            ], "read at the current version: \(upcast)")
+
+            let rewritten = try await fixture.run("migrate", "--upcast", "counters-2026")
+            #expect(rewritten.status == 0, "\(rewritten)")
+            #expect(rewritten.lines == ["Upcasting migration counters-2026: rewrote 3 events; 0 split events left as stored."], "\(rewritten)")
+            #expect(try await fixture.run("events", "--entity", "counter/legacy").lines == upcast.lines, "the same events after the rewrite")
+            let again = try await fixture.run("migrate", "--upcast", "counters-2026")
+            #expect(again.lines == ["Upcasting migration counters-2026 finished before: nothing to rewrite."], "\(again)")
+        }
+    }
+
+    @Test(arguments: Driver.available)
     func refusesBadArgumentsWithUsageErrors(_ driver: Driver) async throws {
         try await driver.withFixture { fixture in
             _ = try await fixture.run("migrate")

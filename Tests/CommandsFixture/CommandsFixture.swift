@@ -36,6 +36,10 @@ struct FixtureApp: ChronicleApplication {
         var logger = Logger(label: "chronicle-fixture")
         logger.logLevel = .warning
         let configuration = ReadSide.Configuration(rebuildBatchSize: 5, logger: logger)
+        // Counters once stored `counter.bumped` {by}; it is read as `counter.incremented` {amount}.
+        let upcasters = try Upcasters(
+            [Upcaster.rename("counter.bumped", from: 1, to: "counter.incremented", version: 1) { data in data["amount"] = data.removeValue(forKey: "by") }],
+            current: [CounterIncremented.self])
         let increments: any Projection = options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection()
         func readSide(_ database: some ProjectionDatabase) -> ReadSide {
             ReadSide(
@@ -45,7 +49,7 @@ struct FixtureApp: ChronicleApplication {
 
         guard options.database.hasPrefix("postgres") else {
             // Opened unmigrated, like PostgreSQL, so that `migrate` is what sets the schema up.
-            let store = try await SQLiteEventStore(configuration: .init(path: options.database, migratesOnOpen: false))
+            let store = try await SQLiteEventStore(configuration: .init(path: options.database, migratesOnOpen: false, upcasters: upcasters))
             do {
                 let result = try await body(readSide(store))
                 try await store.close()
@@ -59,7 +63,7 @@ struct FixtureApp: ChronicleApplication {
         if let schema = options.schema {
             clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         }
-        let store = PostgresEventStore(clientConfiguration: clientConfiguration)
+        let store = PostgresEventStore(clientConfiguration: clientConfiguration, configuration: .init(upcasters: upcasters))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
@@ -79,12 +83,17 @@ struct Seed: AsyncParsableCommand {
 
     @Option(help: "How many counters.") var counters = 2
     @Option(help: "Increments per counter.") var increments = 3
+    @Option(help: "Increments of a counter stored the old way, as counter.bumped.") var legacy = 0
     @OptionGroup var options: FixtureApp.Options
 
     func run() async throws {
         try await FixtureApp.withReadSide(options) { readSide in
+            for index in 0..<legacy {
+                let bumped = NewEvent(eventType: "counter.bumped", data: Data(#"{"by":\#(index + 1)}"#.utf8))
+                try await readSide.eventStore.append([bumped], to: StreamName(entityType: "counter", entityID: "legacy"), expected: .any)
+            }
             let aggregates = readSide.aggregates()
-            for round in 1...increments {
+            for round in 1...max(1, increments) where increments > 0 {
                 for counter in 1...counters {
                     try await aggregates.execute(Increment(amount: round * 10 + counter), on: EntityID<Counter>("c\(counter)"))
                 }
