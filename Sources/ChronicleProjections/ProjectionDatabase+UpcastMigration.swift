@@ -37,7 +37,7 @@ extension ProjectionDatabase {
         let start = try await withWriteTransaction(locking: lock) { sql -> Int64? in
             try await sql.raw("""
                 INSERT INTO upcast_migrations (id, position, rewritten, started_at)
-                VALUES (\(bind: id), 0, 0, \(bind: Self.microsecondsNow()))
+                VALUES (\(bind: id), 0, 0, \(bind: Bookkeeping.microseconds(Date())))
                 ON CONFLICT (id) DO NOTHING
                 """).run()
             let row = try await sql.raw("SELECT position, finished_at FROM upcast_migrations WHERE id = \(bind: id)").first()
@@ -55,11 +55,11 @@ extension ProjectionDatabase {
             let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int) in
                 let stored = try await Self.storedEvents(after: after, limit: batchSize, dialect: dialect, on: sql)
                 guard let last = stored.last?.position else {
-                    try await sql.raw("UPDATE upcast_migrations SET finished_at = \(bind: Self.microsecondsNow()) WHERE id = \(bind: id)").run()
+                    try await sql.raw("UPDATE upcast_migrations SET finished_at = \(bind: Bookkeeping.microseconds(Date())) WHERE id = \(bind: id)").run()
                     return (nil, 0, 0)
                 }
                 let (rewrites, splits) = try upcasters.rewrites(of: stored)
-                let now = Self.microsecondsNow()
+                let now = Bookkeeping.microseconds(Date())
                 for rewrite in rewrites {
                     try await Self.write(rewrite, migration: id, at: now, dialect: dialect, on: sql)
                 }
@@ -116,9 +116,5 @@ extension ProjectionDatabase {
                 data = \(bind: String(decoding: rewrite.current.data, as: UTF8.self))\(unsafeRaw: json)
             WHERE position = \(bind: rewrite.stored.position)
             """).run()
-    }
-
-    private static func microsecondsNow() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
     }
 }
