@@ -11,10 +11,13 @@ let package = Package(
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
+        .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -61,6 +64,16 @@ let package = Package(
                 "ChronicleMigrations",
                 "ChronicleProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Chronicle over HTTP with Hummingbird: errors as JSON responses, request metadata, ETags.
+        .target(
+            name: "ChronicleHummingbird",
+            dependencies: [
+                "Chronicle",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -152,6 +165,18 @@ let package = Package(
         ),
         .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain"]),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
+        .testTarget(
+            name: "ChronicleHummingbirdTests",
+            dependencies: [
+                "Chronicle",
+                "ChronicleHummingbird",
+                "ExampleDomain",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ChronicleCommandsTests",
             dependencies: [
