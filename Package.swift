@@ -71,6 +71,7 @@ let package = Package(
             name: "ChronicleHummingbird",
             dependencies: [
                 "Chronicle",
+                "ChronicleProjections",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,11 +171,14 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 "ChronicleHummingbird",
+                "ChronicleProjections",
+                "ChronicleSQLite",
                 "ExampleDomain",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(

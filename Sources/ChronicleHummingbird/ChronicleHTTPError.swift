@@ -18,11 +18,14 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     /// The response's JSON body.
     public let body: JSONValue
+    /// Extra response headers, such as `Retry-After`.
+    public let headers: HTTPFields
 
     /// Creates an error response.
-    public init(status: HTTPResponse.Status, body: JSONValue) {
+    public init(status: HTTPResponse.Status, body: JSONValue, headers: HTTPFields = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 
     /// The response for an error Chronicle knows, or `nil`.
@@ -69,8 +72,10 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            status: status, headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
     }
 

@@ -44,7 +44,9 @@ import Testing
         }
         router.post("/meetings/{id}/accept") { request, context -> Response in
             let body = try await request.decodeJSON(UserBody.self, context: context)
-            let result = try await aggregates.execute(AcceptInvitation(userID: body.userID), on: EntityID<Meeting>(try context.parameters.require("id")))
+            let result = try await aggregates.execute(
+                AcceptInvitation(userID: body.userID), on: EntityID<Meeting>(try context.parameters.require("id")),
+                expected: try request.expectedVersion() ?? .any)
             var response = Response(status: .ok)
             response.setConsistency(version: result.version, position: result.position)
             return response
@@ -54,9 +56,9 @@ import Testing
             try await aggregates.execute(CancelMeeting(userID: body.userID, reason: "no"), on: EntityID<Meeting>(try context.parameters.require("id")))
             return Response(status: .ok)
         }
-        router.post("/meetings/{id}/notes") { request, context -> Response in
+        router.post("/notes/{id}") { request, context -> Response in
             let expected = try request.expectedVersion() ?? .any
-            let stream = StreamName(entityType: "meeting", entityID: try context.parameters.require("id"))
+            let stream = StreamName(entityType: "note", entityID: try context.parameters.require("id"))
             try await store.append([NewEvent(eventType: "meeting.noted", data: Data("{}".utf8))], to: stream, expected: expected)
             return Response(status: .ok)
         }
@@ -114,14 +116,22 @@ import Testing
             #expect(forbidden.0 == .forbidden)
             #expect(forbidden.2.contains(#""code":"not_organizer""#))
 
-            let conflict = try await post(client, "/meetings/m1/notes", "{}", headers: [.ifMatch: "\"5\""])
+            let first = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"0\""])
+            #expect(first.0 == .ok)
+            let conflict = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"5\""])
             #expect(conflict.0 == .conflict)
             let error = try #require((try JSONSerialization.jsonObject(with: Data(conflict.2.utf8)) as? [String: Any])?["error"] as? [String: Any])
             #expect(error["code"] as? String == "conflict" && error["expected_version"] as? Int == 5 && error["actual_version"] as? Int == 1, "\(conflict.2)")
-            let matching = try await post(client, "/meetings/m1/notes", "{}", headers: [.ifMatch: "\"1\""])
+            let matching = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"1\""])
             #expect(matching.0 == .ok)
-            let malformed = try await post(client, "/meetings/m1/notes", "{}", headers: [.ifMatch: "W/\"x\""])
+            let malformed = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "W/\"x\""])
             #expect(malformed.0 == .badRequest && malformed.2.contains("malformed_if_match"))
+
+            // If-Match on a command: the version the client saw, or 409 without deciding again.
+            let accepted = try await post(client, "/meetings/m1/accept", #"{"user_id":8}"#, headers: [.ifMatch: "\"1\""])
+            #expect(accepted.0 == .ok && accepted.1[.eTag] == "\"2\"", "\(accepted)")
+            let stale = try await post(client, "/meetings/m1/accept", #"{"user_id":8}"#, headers: [.ifMatch: "\"1\""])
+            #expect(stale.0 == .conflict && stale.2.contains(#""actual_version":2"#) && stale.2.contains(#""expected_version":1"#), "\(stale)")
 
             let missing = try await post(client, "/meetings/nothing/accept", #"{"user_id":8}"#)
             #expect(missing.0 == .notFound && missing.2.contains(#""code":"not_found""#), "\(missing)")

@@ -109,6 +109,26 @@ struct AggregatesTests {
         #expect(await racing.appendsAttempted == 3)
     }
 
+    @Test func refusesAStaleExpectedVersionWithoutDecidingAgain() async throws {
+        let store = InMemoryEventStore()
+        let aggregates = Aggregates(store: store, snapshots: nil)
+        let id = EntityID<Meeting>.random()
+        try await aggregates.execute(schedule(), on: id, expected: .noEvents)
+        try await aggregates.execute(AcceptInvitation(userID: 2), on: id, expected: .exactly(1))
+        let stale = await #expect(throws: EventStoreError.self) {
+            try await aggregates.execute(AcceptInvitation(userID: 3), on: id, expected: .exactly(1))
+        }
+        #expect(stale?.code == .wrongExpectedVersion && stale?.expectedVersion == .exactly(1) && stale?.actualVersion == 2)
+        #expect(try await store.readStream(StreamName(id)).count == 2, "nothing appended")
+
+        // Overtaken between load and append: no second decision either.
+        let counter = EntityID<Counter>.random()
+        let racing = RacingStore(base: store, stream: StreamName(counter))
+        let raced = Aggregates(store: racing, snapshots: nil, configuration: .init(maximumAttempts: 5))
+        await #expect(throws: EventStoreError.self) { try await raced.execute(Increment(), on: counter, expected: .noEvents) }
+        #expect(await racing.appendsAttempted == 1)
+    }
+
     @Test func refusesEventsTheAggregateDoesNotHandle() async throws {
         let store = InMemoryEventStore()
         let id = EntityID<Meeting>.random()

@@ -26,6 +26,10 @@ extension Aggregates {
     /// - Parameters:
     ///   - command: The command.
     ///   - id: The entity it acts on.
+    ///   - expected: The version the caller last saw (an HTTP `If-Match`): with `.exactly(n)` or
+    ///     `.noEvents`, a command on an entity at another version fails with
+    ///     ``EventStoreError/Code/wrongExpectedVersion`` at once, without deciding again. `.any`,
+    ///     the default, decides again on the newer state after a conflict.
     ///   - metadata: The request's metadata.
     /// - Returns: The appended events, the new state and version, and how many attempts it took.
     /// - Throws: ``CommandValidationError``, ``EventStoreError`` (``EventStoreError/Code/entityNotFound``,
@@ -33,7 +37,7 @@ extension Aggregates {
     ///   error `decide` throws.
     @discardableResult
     public func execute<C: Command>(
-        _ command: C, on id: EntityID<C.Target>, metadata: EventMetadata = EventMetadata()
+        _ command: C, on id: EntityID<C.Target>, expected: ExpectedVersion = .any, metadata: EventMetadata = EventMetadata()
     ) async throws -> CommandResult<C.Target> {
         let stream = StreamName(id)
         let commandID = configuration.makeID()
@@ -52,6 +56,9 @@ extension Aggregates {
         while true {
             let folded = try await fold(C.Target.self, id: id, asOf: nil)
             let loaded = folded.state
+            if !expected.isSatisfied(byCurrentVersion: loaded.version) {
+                throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected, actual: loaded.version)
+            }
             guard loaded.exists || C.createsEntity else { throw EventStoreError.entityNotFound(stream) }
             let decided = try command.decide(loaded.state, context: context)
             if decided.isEmpty {
@@ -69,7 +76,9 @@ extension Aggregates {
                 changed.version = appended.version
                 await saveSnapshotIfDue(changed, since: folded.snapshotVersion)
                 return CommandResult(events: appended.events, state: changed.state, version: appended.version, attempts: attempt)
-            } catch let error as EventStoreError where error.code == .wrongExpectedVersion && attempt < configuration.maximumAttempts {
+            } catch let error as EventStoreError
+                where error.code == .wrongExpectedVersion && expected == .any && attempt < configuration.maximumAttempts
+            {
                 Counter(label: "chronicle_command_conflicts", dimensions: [("command", "\(C.self)")], factory: configuration.metrics)
                     .increment()
                 configuration.logger.debug(
