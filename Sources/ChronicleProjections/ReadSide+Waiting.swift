@@ -13,9 +13,9 @@ extension ReadSide {
     ///   - timeout: How long to wait at most.
     /// - Returns: Whether they reached it in time.
     public func waitUntilApplied(
-        through position: Int64, projections names: [String]? = nil, timeout: Duration = .seconds(2)
+        through position: Int64, projections: [String]? = nil, timeout: Duration = .seconds(2)
     ) async throws -> Bool {
-        let waitedFor = Set(projections.filter { $0.mode == .async && (names?.contains($0.name) ?? true) }.map(\.name))
+        let waitedFor = Set(self.projections.filter { $0.mode == .async && (projections?.contains($0.name) ?? true) }.map(\.name))
         guard !waitedFor.isEmpty else { return true }
         let deadline = ContinuousClock.now + timeout
         while true {
