@@ -71,7 +71,8 @@ struct UpcastMigrationChecks {
 
     /// 40 events in 8 entities: notes at versions 1 to 4, meetings planned under the old name,
     /// scheduled at version 1, moved (split when read), and an event of a type nobody upcasts.
-    func appendHistory() async throws -> (events: Int, rewritable: Int) {
+    /// Returns how many of them an upcasting migration rewrites.
+    func appendHistory() async throws -> Int {
         var rewritable = 0
         for entity in 0..<8 {
             let stored: [(String, Int, String)] = entity % 2 == 0
@@ -93,7 +94,7 @@ struct UpcastMigrationChecks {
                 stored.map { NewEvent(eventType: $0.0, schemaVersion: $0.1, data: Data($0.2.utf8), metadata: metadata) },
                 to: StreamName(entityType: entity % 2 == 0 ? "notebook" : "meeting", entityID: "e\(entity)"), expected: .noEvents)
         }
-        return (40, rewritable)
+        return rewritable
     }
 
     func storedRows() async throws -> [StoredRow] {
@@ -134,7 +135,7 @@ struct UpcastMigrationChecks {
     }
 
     func resumesAnInterruptedMigration() async throws {
-        let (_, rewritable) = try await appendHistory()
+        let rewritable = try await appendHistory()
         let readBefore = try await readAll()
         let rowsBefore = try await storedRows()
 
@@ -169,7 +170,7 @@ struct UpcastMigrationChecks {
     }
 
     func runsOnlyOnce() async throws {
-        let (_, rewritable) = try await appendHistory()
+        let rewritable = try await appendHistory()
         let first = try await database.runUpcastMigration("m2", batchSize: 100)
         #expect(first == UpcastMigrationReport(id: "m2", rewritten: rewritable, splitsLeft: 4, wasFinished: false), sourceLocation: sourceLocation)
         let rows = try await storedRows()
