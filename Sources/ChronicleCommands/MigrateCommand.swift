@@ -40,6 +40,9 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
             for migration in report.storeMigrations {
                 print("Applied store migration \(migration.version) (\(migration.name))")
             }
+            for migration in report.applicationMigrations {
+                print("Applied migration \(migration.version) (\(migration.name))")
+            }
             for name in report.createdProjections {
                 print("Created projection \(name)")
             }

@@ -6,8 +6,10 @@ public import PostgresNIO
 extension PostgresEventStore {
     /// The client configuration a connection URL describes.
     ///
-    /// `postgres://user:password@host:port/database?sslmode=prefer` (or `postgresql://`). The port
-    /// defaults to 5432, the database to the user name, `sslmode` to `prefer`.
+    /// `postgres://user:password@host:port/database?sslmode=prefer&search_path=app` (or
+    /// `postgresql://`). The port defaults to 5432, the database to the user name, `sslmode` to
+    /// `prefer`; `search_path`, when given, is the schema (or comma-separated schemas) the
+    /// store's tables are created and found in.
     ///
     /// - Throws: `EventStoreError.Code.invalidInput` naming what is wrong with the URL.
     public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
@@ -41,13 +43,18 @@ extension PostgresEventStore {
         case let mode:
             throw refuse("has sslmode=\(mode); use disable, prefer, require or verify-full")
         }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host,
             port: components.port ?? 5432,
             username: user.removingPercentEncoding ?? user,
             password: components.password.map { $0.removingPercentEncoding ?? $0 },
             database: database.removingPercentEncoding ?? database,
             tls: tls)
+        if let searchPath = parameters["search_path"] {
+            guard !searchPath.isEmpty else { throw refuse("has an empty search_path") }
+            configuration.options.additionalStartupParameters.append(("search_path", searchPath))
+        }
+        return configuration
     }
 
     /// The URL with its password hidden, for messages.

@@ -82,7 +82,8 @@ public final class PostgresEventStore: EventStore, Service {
     ///
     /// The URL has the form `postgres://user:password@host:port/database?sslmode=prefer`; the port
     /// defaults to 5432, the database to the user name, `sslmode` to `prefer` (`disable`,
-    /// `prefer`, `require` and `verify-full` are understood). The store's ``run()`` runs the client.
+    /// `prefer`, `require` and `verify-full` are understood); `search_path=schema` keeps the
+    /// store's tables in a schema. The store's ``run()`` runs the client.
     ///
     /// - Throws: `EventStoreError.Code.invalidInput` when the URL cannot be understood.
     public convenience init(

@@ -4,7 +4,8 @@ import Logging
 import SQLKit
 
 extension ReadSide {
-    /// Sets up what is new: the store's schema (its pending migrations), the tables of new
+    /// Sets up what is new: the store's schema (its pending migrations), the application's
+    /// migrations given to ``init(database:inline:async:reactors:migrations:configuration:)``, the tables of new
     /// projections (built at once from the log when inline; async ones catch up when ``run()``
     /// starts), and the registration of new reactors at the current head. A second run does
     /// nothing.
@@ -16,6 +17,9 @@ extension ReadSide {
     @discardableResult
     public func migrate() async throws -> ReadSideMigration {
         var report = ReadSideMigration(storeMigrations: try await database.migrate(.store(database.dialect)))
+        for set in migrations {
+            report.applicationMigrations += try await database.migrate(set)
+        }
         for projection in projections {
             let created = try await database.withWriteTransaction(locking: projection.name) { sql -> Bool in
                 guard try await Bookkeeping.projection(projection.name, on: sql) == nil else { return false }

@@ -77,8 +77,9 @@ extension ReadSide {
     /// The offline rebuild: one transaction holding the projection's lock.
     ///
     /// An inline projection reads every committed event: no append of its event types can be in
-    /// flight while its lock is held. An async projection reads the guarded log and stops where
-    /// it is caught up; its runner continues from there.
+    /// flight while its lock is held. An async projection reads the guarded log up to the head
+    /// seen at the start (waiting a little for events held back by transactions still open
+    /// elsewhere); its runner continues from there.
     func rebuildOffline(_ projection: RegisteredProjection, progress: (@Sendable (RebuildProgress) -> Void)?) async throws {
         let head = try await database.headPosition()
         let started = ContinuousClock.now
@@ -98,7 +99,7 @@ extension ReadSide {
                 try Task.checkCancellation()
                 let events = projection.mode == .inline
                     ? try await database.readCommittedLog(after: position, limit: batchSize)
-                    : try await database.readLog(after: position, limit: batchSize)
+                    : try await readLogCatchingUp(after: position, limit: batchSize, through: head)
                 guard let last = events.last else { break }
                 try await projection.apply(events, sql: sql, dialect: dialect, tables: tables)
                 position = last.position
@@ -156,7 +157,7 @@ extension ReadSide {
         var replayed = 0
         while true {
             try Task.checkCancellation()
-            let events = try await database.readLog(after: position, limit: batchSize)
+            let events = try await readLogCatchingUp(after: position, limit: batchSize, through: head)
             guard !events.isEmpty else { break }
             position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
                 guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
@@ -201,6 +202,24 @@ extension ReadSide {
             try await Bookkeeping.deleteRebuild(name, on: sql)
         }
         configuration.logger.info("Online rebuild swapped in", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)"])
+    }
+
+    /// The guarded log after a position, for a rebuild that means to reach `head`.
+    ///
+    /// The guard holds committed events back while an older transaction anywhere in the database
+    /// is still open. When a batch comes back short although committed events up to `head`
+    /// follow, this waits for them (10 ms at a time, for up to 10 s) instead of ending the
+    /// rebuild early; after that the rebuild ends where it is and the runner catches up.
+    func readLogCatchingUp(after position: Int64, limit: Int, through head: Int64) async throws -> [RecordedEvent] {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let events = try await database.readLog(after: position, limit: limit)
+            let reached = events.last?.position ?? position
+            guard events.count < limit, reached < head, ContinuousClock.now < deadline,
+                let next = try await database.readCommittedLog(after: reached, limit: 1).first, next.position <= head
+            else { return events }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// The lock that keeps two online rebuilds of a projection from writing its shadow tables.

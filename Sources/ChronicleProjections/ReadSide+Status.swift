@@ -5,15 +5,18 @@ import Foundation
 extension ReadSide {
     /// Each projection's and reactor's checkpoint, lag, state and last failure.
     ///
-    /// - Throws: ``ReadSideError/Code/notMigrated`` when the store's schema has pending
-    ///   migrations; `MigrationError` when an applied migration's file has changed.
+    /// - Throws: ``ReadSideError/Code/notMigrated`` when the store's schema or the
+    ///   application's migrations have pending ones; `MigrationError` when an applied migration's file has changed.
     public func status() async throws -> ReadSideStatus {
-        let store = MigrationSet.store(database.dialect)
-        let pending = try store.pending(after: try await database.appliedMigrations().filter { $0.scope == store.scope })
-        if !pending.isEmpty {
-            throw ReadSideError(
-                code: .notMigrated,
-                message: "The store's schema has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)): run migrate.")
+        let applied = try await database.appliedMigrations()
+        for set in [MigrationSet.store(database.dialect)] + migrations {
+            let pending = try set.pending(after: applied.filter { $0.scope == set.scope })
+            if !pending.isEmpty {
+                let owner = set.scope == MigrationSet.store(database.dialect).scope ? "The store's schema" : "The migrations \"\(set.scope)\""
+                throw ReadSideError(
+                    code: .notMigrated,
+                    message: "\(owner) has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)): run migrate.")
+            }
         }
         let head = try await database.headPosition()
         let (projectionRows, rebuildRows, reactorRows) = try await database.withReadConnection { sql in

@@ -1,4 +1,5 @@
 public import Chronicle
+public import ChronicleMigrations
 public import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -72,6 +73,8 @@ public struct ReadSide: Service, Sendable {
 
     let projections: [RegisteredProjection]
     let reactors: [RegisteredReactor]
+    /// The application's own migrations, applied by ``migrate()`` after the store's.
+    let migrations: [MigrationSet]
     let inlineState = InlineProjectionState()
 
     /// Creates the read side of a store.
@@ -81,16 +84,23 @@ public struct ReadSide: Service, Sendable {
     ///   - inline: Projections applied inside each append's transaction.
     ///   - async: Projections applied behind the log by ``run()``.
     ///   - reactors: Side effects run by ``run()``.
+    ///   - migrations: The application's own tables outside projections (a reactor's outbox,
+    ///     say), applied by ``migrate()`` after the store's schema, each set under its own scope.
     ///   - configuration: How runners and rebuilds behave.
-    /// - Precondition: Names are unique.
+    /// - Precondition: Names are unique, and no migration set uses the store's scope.
     public init(
         database: some ProjectionDatabase,
         inline: [any Projection] = [],
         async: [any Projection] = [],
         reactors: [any Reactor] = [],
+        migrations: [MigrationSet] = [],
         configuration: Configuration = Configuration()
     ) {
+        precondition(
+            !migrations.contains { $0.scope == MigrationSet.store(database.dialect).scope } && Set(migrations.map(\.scope)).count == migrations.count,
+            "Application migration sets need scopes of their own: \(migrations.map(\.scope)).")
         self.database = database
+        self.migrations = migrations
         self.configuration = configuration
         self.projections = inline.map { RegisteredProjection($0, mode: .inline) } + async.map { RegisteredProjection($0, mode: .async) }
         self.reactors = reactors.map(RegisteredReactor.init)

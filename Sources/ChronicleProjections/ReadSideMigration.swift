@@ -4,6 +4,8 @@ public import ChronicleMigrations
 public struct ReadSideMigration: Sendable {
     /// The store's schema migrations applied by this run.
     public var storeMigrations: [Migration]
+    /// The application's migrations applied by this run.
+    public var applicationMigrations: [Migration] = []
     /// The projections whose tables this run created (and, for inline ones, built).
     public var createdProjections: [String] = []
     /// The reactors registered by this run, each with the position it starts after.
@@ -11,6 +13,6 @@ public struct ReadSideMigration: Sendable {
 
     /// Whether the run found everything set up already.
     public var isEmpty: Bool {
-        storeMigrations.isEmpty && createdProjections.isEmpty && registeredReactors.isEmpty
+        storeMigrations.isEmpty && applicationMigrations.isEmpty && createdProjections.isEmpty && registeredReactors.isEmpty
     }
 }
