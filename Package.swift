@@ -16,8 +16,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -139,16 +142,52 @@ let package = Package(
             path: "Benchmarks/ChronicleBench"
         ),
 
+        // The sample app (`swift run meetings`): its domain, its server, and its executable.
+        .target(name: "MeetingsDomain", dependencies: ["Chronicle"], path: "Examples/Meetings/Domain"),
+        .target(
+            name: "MeetingsServer",
+            dependencies: [
+                "Chronicle",
+                "ChronicleCommands",
+                "ChronicleHummingbird",
+                "ChronicleMigrations",
+                "ChroniclePostgres",
+                "ChronicleProjections",
+                "ChronicleSQLite",
+                "MeetingsDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Meetings/Server",
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "meetings",
+            dependencies: ["MeetingsServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Meetings/Main"
+        ),
+
         // The small domain whose scenarios and checks every store's tests run.
         .target(
             name: "ExampleDomain",
             dependencies: [
                 "Chronicle",
                 "ChronicleTesting",
+                "MeetingsDomain",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/ExampleDomain"
         ),
+        // Test helpers shared by test targets: a hand-moved clock, running the package's executables.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // An application mounting the Chronicle commands, run by the commands' tests.
         .executableTarget(
             name: "chronicle-fixture",
@@ -164,7 +203,7 @@ let package = Package(
             ],
             path: "Tests/CommandsFixture"
         ),
-        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain"]),
+        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport"]),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
         .testTarget(
             name: "ChronicleHummingbirdTests",
@@ -174,6 +213,7 @@ let package = Package(
                 "ChronicleProjections",
                 "ChronicleSQLite",
                 "ExampleDomain",
+                "MeetingsDomain",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -187,7 +227,27 @@ let package = Package(
                 "chronicle-fixture",
                 "ChronicleCommands",
                 "ChronicleProjections",
+                "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "MeetingsTests",
+            dependencies: [
+                "meetings",
+                "Chronicle",
+                "ChronicleProjections",
+                "ExampleDomain",
+                "MeetingsDomain",
+                "MeetingsServer",
+                "TestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting", "ExampleDomain"]),
@@ -195,9 +255,11 @@ let package = Package(
             name: "ChroniclePostgresTests",
             dependencies: [
                 "ChroniclePostgres",
+                "ChronicleProjections",
                 "ChronicleTesting",
                 "ExampleDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ],

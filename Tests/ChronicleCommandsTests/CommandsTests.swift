@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The mounted commands, run as an executable against SQLite and PostgreSQL: output and exit codes.
 @Suite struct CommandsTests {

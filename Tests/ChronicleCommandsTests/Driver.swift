@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The databases the commands are run against: SQLite always, PostgreSQL when the test command
 /// provides one (`CHRONICLE_POSTGRES_URL`; `CHRONICLE_REQUIRE_POSTGRES` makes its absence fail).
@@ -6,12 +7,9 @@ enum Driver: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
     case postgres
 
-    static let postgresURL = ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]
-    static let postgresRequired = ProcessInfo.processInfo.environment["CHRONICLE_REQUIRE_POSTGRES"] != nil
-
     /// SQLite, and PostgreSQL when configured or required.
     static var available: [Driver] {
-        postgresURL != nil || postgresRequired ? [.sqlite, .postgres] : [.sqlite]
+        PostgresTestServer.runsTests ? [.sqlite, .postgres] : [.sqlite]
     }
 
     var description: String { rawValue }
@@ -22,10 +20,7 @@ enum Driver: String, CaseIterable, Sendable, CustomStringConvertible {
         case .sqlite:
             try await Fixture.withSQLite(body)
         case .postgres:
-            guard let url = Self.postgresURL else {
-                throw FixtureError("CHRONICLE_REQUIRE_POSTGRES is set but CHRONICLE_POSTGRES_URL is not.")
-            }
-            try await Fixture.withPostgres(url: url, body)
+            try await Fixture.withPostgres(url: try PostgresTestServer.requireURL(), body)
         }
     }
 }

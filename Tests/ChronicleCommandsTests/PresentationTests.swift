@@ -1,6 +1,7 @@
 @testable import ChronicleCommands
 import ChronicleProjections
 import Testing
+import TestSupport
 
 /// How the commands lay out progress and tables.
 @Suite struct PresentationTests {

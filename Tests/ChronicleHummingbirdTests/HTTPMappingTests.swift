@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleHummingbird
 import ExampleDomain
+import MeetingsDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -110,7 +111,7 @@ import Testing
 
             let notInvited = try await post(client, "/meetings/m1/accept", #"{"user_id":5}"#)
             #expect(notInvited.0 == .unprocessableContent)
-            #expect(notInvited.2 == #"{"error":{"code":"not_invited","message":"Only an invitee can accept."}}"#)
+            #expect(notInvited.2 == #"{"error":{"code":"not_invited","message":"Only an invitee can answer the invitation."}}"#)
 
             let forbidden = try await post(client, "/meetings/m1/cancel", #"{"user_id":8}"#)
             #expect(forbidden.0 == .forbidden)

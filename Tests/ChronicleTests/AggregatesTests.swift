@@ -1,7 +1,9 @@
 import Chronicle
 import ExampleDomain
+import MeetingsDomain
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Aggregates")
 struct AggregatesTests {
@@ -138,22 +140,6 @@ struct AggregatesTests {
         }
         #expect(error?.code == .unknownEventType)
         #expect(error?.message.contains("Meeting does not handle") == true, "\(String(describing: error))")
-    }
-}
-
-/// A clock tests move by hand.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date) {
-        self.current = start
-    }
-
-    var now: Date { lock.withLock { current } }
-
-    func advance(_ seconds: TimeInterval) {
-        lock.withLock { current = current.addingTimeInterval(seconds) }
     }
 }
 

@@ -1,6 +1,7 @@
 import Chronicle
 public import ChronicleTesting
 import Foundation
+import MeetingsDomain
 public import Testing
 
 /// A scenario with a name, runnable on any store: the test targets run the same list on each.
@@ -16,7 +17,7 @@ public struct NamedScenario: Sendable, CustomTestStringConvertible {
     public var testDescription: String { name }
 }
 
-/// The meeting domain's scenarios.
+/// The scenarios of the sample app's meeting domain.
 public enum MeetingScenarios: Sendable {
     static let now = Scenario<Meeting>.defaultNow
     static let later = now.addingTimeInterval(86_400)
@@ -94,6 +95,49 @@ public enum MeetingScenarios: Sendable {
                 .given(scheduled)
                 .when(CancelMeeting(userID: 2, reason: "I'm busy"))
                 .thenFails(code: "not_organizer")
+        },
+        NamedScenario(name: "an invitee declines, and may change their mind") { store in
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled, InvitationAccepted(userID: 2))
+                .when(DeclineInvitation(userID: 2))
+                .then(InvitationDeclined(userID: 2))
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled, InvitationDeclined(userID: 2))
+                .when(DeclineInvitation(userID: 2))
+                .thenNothingHappens()
+        },
+        NamedScenario(name: "the organizer reschedules to another time") { store in
+            let moved = later.addingTimeInterval(3_600)
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled)
+                .when(RescheduleMeeting(userID: 1, startsAt: moved))
+                .then(MeetingRescheduled(startsAt: moved, previousStartsAt: later))
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled)
+                .when(RescheduleMeeting(userID: 1, startsAt: later))
+                .thenFails(code: "same_start_time")
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled)
+                .when(RescheduleMeeting(userID: 1, startsAt: now.addingTimeInterval(60)))
+                .thenFails(validation: ["starts_at": ["too_early"]])
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled)
+                .when(RescheduleMeeting(userID: 2, startsAt: moved))
+                .thenFails(code: "not_organizer")
+        },
+        NamedScenario(name: "the organizer finishes a meeting once it started, then nothing changes") { store in
+            try await Scenario(Meeting.self, in: store)
+                .given(scheduled)
+                .when(FinishMeeting(userID: 1))
+                .thenFails(code: "meeting_not_started")
+            try await Scenario(Meeting.self, in: store).at(later.addingTimeInterval(60))
+                .given(scheduled)
+                .when(FinishMeeting(userID: 1))
+                .then(MeetingFinished())
+            try await Scenario(Meeting.self, in: store).at(later.addingTimeInterval(60))
+                .given(scheduled, MeetingFinished())
+                .when(CancelMeeting(userID: 1))
+                .thenFails(with: MeetingError.notScheduled(.finished))
         },
         NamedScenario(name: "a missing meeting is not found") { store in
             try await Scenario(Meeting.self, in: store)

@@ -1,0 +1,85 @@
+public import Chronicle
+public import Foundation
+
+/// An organizer scheduled a meeting and invited users to it.
+public struct MeetingScheduled: Event, Equatable {
+    public static let eventType = "meeting.scheduled"
+    /// What the meeting is about.
+    public var title: String
+    /// When it starts.
+    public var startsAt: Date
+    /// How long it lasts, in minutes.
+    public var durationMinutes: Int
+    /// The user who scheduled it.
+    public var organizerID: Int
+    /// The invited users, in the order the organizer named them.
+    public var inviteeIDs: [Int]
+
+    /// Creates the event.
+    public init(title: String, startsAt: Date, durationMinutes: Int = 30, organizerID: Int, inviteeIDs: [Int]) {
+        self.title = title
+        self.startsAt = startsAt
+        self.durationMinutes = durationMinutes
+        self.organizerID = organizerID
+        self.inviteeIDs = inviteeIDs
+    }
+}
+
+/// An invitee said they will come.
+public struct InvitationAccepted: Event, Equatable {
+    public static let eventType = "meeting.invitation_accepted"
+    /// The invitee.
+    public var userID: Int
+
+    /// Creates the event.
+    public init(userID: Int) {
+        self.userID = userID
+    }
+}
+
+/// An invitee said they will not come.
+public struct InvitationDeclined: Event, Equatable {
+    public static let eventType = "meeting.invitation_declined"
+    /// The invitee.
+    public var userID: Int
+
+    /// Creates the event.
+    public init(userID: Int) {
+        self.userID = userID
+    }
+}
+
+/// The organizer moved the meeting to another time.
+public struct MeetingRescheduled: Event, Equatable {
+    public static let eventType = "meeting.rescheduled"
+    /// The new start.
+    public var startsAt: Date
+    /// The start it had before.
+    public var previousStartsAt: Date
+
+    /// Creates the event.
+    public init(startsAt: Date, previousStartsAt: Date) {
+        self.startsAt = startsAt
+        self.previousStartsAt = previousStartsAt
+    }
+}
+
+/// The organizer called the meeting off.
+public struct MeetingCancelled: Event, Equatable {
+    public static let eventType = "meeting.cancelled"
+    /// Why, when the organizer said.
+    public var reason: String?
+
+    /// Creates the event.
+    public init(reason: String?) {
+        self.reason = reason
+    }
+}
+
+/// The organizer closed the meeting after it started.
+public struct MeetingFinished: Event, Equatable {
+    public static let eventType = "meeting.finished"
+
+    /// Creates the event.
+    public init() {}
+}

@@ -1,0 +1,44 @@
+import Chronicle
+import ChronicleHummingbird
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MeetingsDomain
+
+extension MeetingsAPI {
+    /// `POST /meetings`: schedules a meeting organized by the caller; 201 with the meeting.
+    func schedule(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(ScheduleBody.self, context: context)
+        let command = ScheduleMeeting(
+            title: body.title, startsAt: body.startsAt, durationMinutes: body.durationMinutes, organizerID: try context.user(),
+            inviteeIDs: body.inviteeIDs)
+        let id = UUID().uuidString.lowercased()
+        var response = try await respond(to: command, on: id, request, context, status: .created)
+        response.headers[.location] = "/meetings/\(id)"
+        return response
+    }
+
+    /// A command on the meeting in the path; 200 with the meeting.
+    func execute<C: Command>(_ command: C, _ request: Request, _ context: MeetingsRequestContext) async throws -> Response where C.Target == Meeting {
+        try await respond(to: command, on: try Self.meetingID(context), request, context, status: .ok)
+    }
+
+    /// Executes a command (expecting the `If-Match` version, when sent) and answers with the
+    /// meeting's row, its version as `ETag` and the last event's position as `Chronicle-Position`.
+    private func respond<C: Command>(
+        to command: C, on id: String, _ request: Request, _ context: MeetingsRequestContext, status: HTTPResponse.Status
+    ) async throws -> Response where C.Target == Meeting {
+        let metadata = EventMetadata(request: request, actor: DemoUsers.actor(try context.user()), clientAddress: context.clientAddress)
+        let result: CommandResult<Meeting>
+        do {
+            result = try await aggregates.execute(command, on: EntityID(id), expected: try request.expectedVersion() ?? .any, metadata: metadata)
+        } catch let error as EventStoreError where error.code == .entityNotFound {
+            throw Self.meetingNotFound(id)
+        }
+        // The meetings projection is inline: its row is current now.
+        guard let meeting = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
+        var response = try JSONResponse.make(meeting, status: status)
+        response.setConsistency(version: meeting.version, position: result.position)
+        return response
+    }
+}

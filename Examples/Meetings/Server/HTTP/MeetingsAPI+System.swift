@@ -1,0 +1,80 @@
+import ChronicleHummingbird
+import ChronicleProjections
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+extension MeetingsAPI {
+    /// `POST /sessions`: a bearer token for a demo user.
+    func startSession(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(SessionBody.self, context: context)
+        guard let user = DemoUsers.user(body.userID) else {
+            throw ChronicleHTTPError(
+                status: .unprocessableContent,
+                body: ChronicleHTTPError.error(code: "unknown_user", message: "User \(body.userID) is not a demo user: pick one of 1–\(DemoUsers.all.count)."))
+        }
+        let (token, expiresAt) = tokens.issue(for: user.id)
+        return try JSONResponse.make(Session(token: token, userID: user.id, name: user.name, expiresAt: expiresAt), status: .created)
+    }
+
+    /// `GET /ready`: 200 once the schema is migrated and every projection is usable, 503 before.
+    func readiness() async throws -> Response {
+        let status: ReadSideStatus
+        do {
+            status = try await readSide.status()
+        } catch {
+            return try JSONResponse.make(Readiness(status: "not_ready", reason: "\(error)"), status: .serviceUnavailable)
+        }
+        if let blocked = status.projections.first(where: { $0.state == .notMigrated || $0.state == .needsRebuild }) {
+            return try JSONResponse.make(
+                Readiness(status: "not_ready", reason: "Projection \(blocked.name): \(blocked.state.rawValue)."), status: .serviceUnavailable)
+        }
+        return try JSONResponse.make(Readiness(status: "ready", head: status.head))
+    }
+
+    /// `GET /`: the page, rendered with the demo users; it calls the API from the browser.
+    func page() async throws -> Response {
+        let template = try MustacheTemplate(string: try Self.resource("index", "mustache"))
+        let html = template.render(["users": DemoUsers.all.map { ["id": $0.id, "name": $0.name] as [String: Any] }])
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `GET /openapi.yaml`.
+    static func openAPIResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: openAPIDocument)))
+    }
+
+    /// The API's OpenAPI description.
+    public static var openAPIDocument: String {
+        (try? resource("openapi", "yaml")) ?? ""
+    }
+
+    private static func resource(_ name: String, _ type: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: type, subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Resources/\(name).\(type)"])
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+}
+
+/// `POST /sessions`' answer.
+struct Session: Encodable {
+    var token: String
+    var userID: Int
+    var name: String
+    var expiresAt: Date
+    enum CodingKeys: String, CodingKey { case token, name, userID = "user_id", expiresAt = "expires_at" }
+}
+
+/// `GET /ready`'s answer.
+struct Readiness: Encodable {
+    var status: String
+    var reason: String?
+    var head: Int64?
+}

@@ -1,0 +1,93 @@
+import Chronicle
+import ChronicleHummingbird
+public import ChronicleProjections
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+import MeetingsDomain
+
+/// The meetings HTTP API: what each route does, over a read side. `openapi.yaml` (served at
+/// `/openapi.yaml`) describes every route, and a test keeps the two in agreement.
+public struct MeetingsAPI: Sendable {
+    /// The read side: its store takes the commands' events, its tables answer the reads.
+    public let readSide: ReadSide
+    /// The bearer tokens the API issues and accepts.
+    public let tokens: SessionTokens
+    /// The clock of commands and of "upcoming".
+    public let now: @Sendable () -> Date
+    let aggregates: Aggregates
+    let queries: MeetingQueries
+
+    /// Creates the API.
+    ///
+    /// - Parameters:
+    ///   - readSide: The app's read side (``MeetingsReadModel/readSide(database:now:logger:pollInterval:)``).
+    ///   - tokens: The bearer tokens issued by `POST /sessions` and required by the other routes.
+    ///   - now: The clock of commands and of "upcoming".
+    public init(readSide: ReadSide, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init) {
+        self.readSide = readSide
+        self.tokens = tokens
+        self.now = now
+        self.aggregates = readSide.aggregates()
+        self.queries = MeetingQueries(database: readSide.database, now: now)
+    }
+
+    /// The router with every route.
+    public func router() -> Router<MeetingsRequestContext> {
+        let router = Router(context: MeetingsRequestContext.self)
+        router.add(middleware: ChronicleErrorMiddleware(forbiddenCodes: MeetingError.forbiddenCodes))
+        router.get("/") { _, _ in try await page() }
+        router.get("/openapi.yaml") { _, _ in Self.openAPIResponse() }
+        router.get("/health") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        router.get("/ready") { _, _ in try await readiness() }
+        router.post("/sessions") { request, context in try await startSession(request, context) }
+
+        let api = router.group()
+            .add(middleware: Authentication(tokens: tokens))
+            .add(middleware: ReadYourWritesMiddleware(readSide: readSide, timeout: .seconds(2)))
+        api.post("/meetings") { request, context in try await schedule(request, context) }
+        api.post("/meetings/{id}/accept") { request, context in
+            _ = try await request.decodeJSON(EmptyBody.self, context: context, allowsEmpty: true)
+            return try await execute(AcceptInvitation(userID: try context.user()), request, context)
+        }
+        api.post("/meetings/{id}/decline") { request, context in
+            _ = try await request.decodeJSON(EmptyBody.self, context: context, allowsEmpty: true)
+            return try await execute(DeclineInvitation(userID: try context.user()), request, context)
+        }
+        api.post("/meetings/{id}/reschedule") { request, context in
+            let body = try await request.decodeJSON(RescheduleBody.self, context: context)
+            return try await execute(RescheduleMeeting(userID: try context.user(), startsAt: body.startsAt), request, context)
+        }
+        api.post("/meetings/{id}/cancel") { request, context in
+            let body = try await request.decodeJSON(CancelBody.self, context: context, allowsEmpty: true)
+            return try await execute(CancelMeeting(userID: try context.user(), reason: body.reason), request, context)
+        }
+        api.post("/meetings/{id}/finish") { request, context in
+            _ = try await request.decodeJSON(EmptyBody.self, context: context, allowsEmpty: true)
+            return try await execute(FinishMeeting(userID: try context.user()), request, context)
+        }
+        api.get("/meetings") { request, context in try await listMeetings(request, context) }
+        api.get("/meetings/{id}") { request, context in try await showMeeting(request, context) }
+        api.get("/meetings/{id}/history") { request, context in try await history(request, context) }
+        api.get("/users/{id}/agenda") { request, context in try await agenda(request, context) }
+        api.get("/activity") { request, context in try await activity(request, context) }
+        return router
+    }
+
+    /// `404 not_found` for a meeting id.
+    static func meetingNotFound(_ id: String) -> ChronicleHTTPError {
+        ChronicleHTTPError(status: .notFound, body: ChronicleHTTPError.error(code: "not_found", message: "No meeting has the id \(id)."))
+    }
+
+    /// `403 not_a_participant`.
+    static let notAParticipant = ChronicleHTTPError(
+        status: .forbidden,
+        body: ChronicleHTTPError.error(code: "not_a_participant", message: "Only the organizer and the invitees can see this meeting."))
+
+    /// The meeting id in the path: a lowercase UUID, or 404.
+    static func meetingID(_ context: MeetingsRequestContext) throws -> String {
+        let id = try context.parameters.require("id")
+        guard UUID(uuidString: id)?.uuidString.lowercased() == id else { throw meetingNotFound(id) }
+        return id
+    }
+}

@@ -1,0 +1,34 @@
+public import ArgumentParser
+public import ChronicleCommands
+public import ChronicleProjections
+import Foundation
+import Logging
+
+/// The app as the Chronicle commands (`migrate`, `rebuild`, `status`, `events`) see it: its
+/// database option and its read side.
+public struct MeetingsApp: ChronicleApplication, Sendable {
+    /// The options every subcommand takes.
+    public struct Options: ParsableArguments, Sendable {
+        /// `--database-url`: a SQLite file (default `meetings.sqlite`) or a `postgres://` URL;
+        /// `DATABASE_URL` when not given.
+        @Option(
+            name: .customLong("database-url"),
+            help: "A SQLite file or a postgres:// URL. Default: $DATABASE_URL, else meetings.sqlite.")
+        public var databaseURL: String?
+
+        /// Creates the options with their defaults.
+        public init() {}
+
+        /// The database the options name.
+        public func database() throws -> MeetingsDatabase {
+            try MeetingsDatabase(url: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "meetings.sqlite")
+        }
+    }
+
+    /// Opens the app's store and read side for a subcommand.
+    public static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+        var logger = Logger(label: "meetings")
+        logger.logLevel = .warning
+        return try await options.database().withReadSide(logger: logger, body)
+    }
+}

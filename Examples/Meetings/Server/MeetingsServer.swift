@@ -1,0 +1,20 @@
+public import Hummingbird
+public import Logging
+
+/// The HTTP server of the app: the API's routes, and its read side run as a service beside them.
+public enum MeetingsServer: Sendable {
+    /// The application to run (`runService()`) or test.
+    ///
+    /// - Parameters:
+    ///   - api: The API, over an open, migrated read side.
+    ///   - host: The address to listen on.
+    ///   - port: The port to listen on; 0 picks a free one.
+    ///   - logger: The server's logger.
+    public static func application(api: MeetingsAPI, host: String = "127.0.0.1", port: Int = 8080, logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "meetings"),
+            services: [api.readSide],
+            logger: logger)
+    }
+}

@@ -1,0 +1,32 @@
+import Chronicle
+public import ChronicleProjections
+public import Foundation
+public import Logging
+
+/// The app's read side: the `meetings`/`invitations` tables (inline), the activity feed
+/// (async), the notifications reactor and its outbox.
+public enum MeetingsReadModel: Sendable {
+    /// The read side over a store.
+    ///
+    /// - Parameters:
+    ///   - database: The store.
+    ///   - now: The clock of commands, bookkeeping and the outbox.
+    ///   - logger: Where the read side logs.
+    ///   - pollInterval: How long caught-up runners wait before reading the log again.
+    public static func readSide(
+        database: some ProjectionDatabase, now: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger = Logger(label: "meetings"), pollInterval: Duration = .seconds(1)
+    ) -> ReadSide {
+        let aggregates = Aggregates.Configuration(now: now, logger: logger)
+        let notifications = NotificationsReactor(
+            outbox: Outbox(database: database, now: now),
+            meetings: Aggregates(store: database, snapshots: nil, configuration: aggregates))
+        return ReadSide(
+            database: database,
+            inline: [MeetingsProjection()],
+            async: [ActivityProjection()],
+            reactors: [notifications],
+            migrations: [Outbox.migrations],
+            configuration: .init(pollInterval: pollInterval, now: now, logger: logger, aggregates: aggregates))
+    }
+}

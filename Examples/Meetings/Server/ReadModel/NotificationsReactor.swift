@@ -1,0 +1,56 @@
+import Chronicle
+import ChronicleProjections
+import MeetingsDomain
+
+/// Mails invitees when a meeting is scheduled, moved or cancelled, into the ``Outbox``.
+///
+/// A reactor: it follows the log after commit, only in the running server, never during a
+/// rebuild or replay. The meeting's title and invitees come from loading the meeting at the
+/// event's version.
+struct NotificationsReactor: Reactor {
+    static let name = "notifications"
+
+    let outbox: Outbox
+    let meetings: Aggregates
+
+    var handlers: EventReactions<ReactionContext> {
+        EventReactions {
+            Handle(MeetingScheduled.self) { event, reaction in
+                try await outbox.enqueue(
+                    event.inviteeIDs.map { invitee in
+                        Outbox.Mail(
+                            recipientID: invitee, subject: "Invitation: \(event.title)",
+                            body: "\(DemoUsers.name(event.organizerID)) invites you to “\(event.title)” on \(ActivityProjection.readable(event.startsAt)), for \(event.durationMinutes) minutes.")
+                    }, idempotencyKey: reaction.idempotencyKey)
+            }
+            Handle(MeetingRescheduled.self) { event, reaction in
+                let meeting = try await meeting(of: reaction)
+                try await outbox.enqueue(
+                    Self.stillComing(meeting).map { invitee in
+                        Outbox.Mail(
+                            recipientID: invitee, subject: "Moved: \(meeting.title)",
+                            body: "“\(meeting.title)” now starts on \(ActivityProjection.readable(event.startsAt)) instead of \(ActivityProjection.readable(event.previousStartsAt)).")
+                    }, idempotencyKey: reaction.idempotencyKey)
+            }
+            Handle(MeetingCancelled.self) { event, reaction in
+                let meeting = try await meeting(of: reaction)
+                try await outbox.enqueue(
+                    Self.stillComing(meeting).map { invitee in
+                        Outbox.Mail(
+                            recipientID: invitee, subject: "Cancelled: \(meeting.title)",
+                            body: "“\(meeting.title)” on \(ActivityProjection.readable(meeting.startsAt)) is cancelled" + (event.reason.map { ": \($0)" } ?? "."))
+                    }, idempotencyKey: reaction.idempotencyKey)
+            }
+        }
+    }
+
+    /// The meeting as the event left it.
+    private func meeting(of reaction: ReactionContext) async throws -> Meeting {
+        try await meetings.load(Meeting.self, id: EntityID(reaction.event.stream.entityID), asOf: .version(reaction.event.version)).state
+    }
+
+    /// Invitees who have not declined, in id order.
+    private static func stillComing(_ meeting: Meeting) -> [Int] {
+        meeting.responses.filter { $0.value != .declined }.keys.sorted()
+    }
+}

@@ -1,0 +1,50 @@
+import ChronicleMigrations
+import ChronicleProjections
+import Foundation
+import SQLKit
+
+/// Mail waiting to be delivered: the `outbox` table, written by the notifications reactor and
+/// read by whatever relays mail. Each message's key is the event's id and the recipient, so
+/// reacting to an event twice queues its mail once.
+struct Outbox: Sendable {
+    /// A message to one invitee.
+    struct Mail: Sendable {
+        var recipientID: Int
+        var subject: String
+        var body: String
+    }
+
+    /// The table, created by `migrate` (scope `meetings`).
+    static let migrations = MigrationSet(scope: "meetings", migrations: [
+        Migration(version: 1, name: "create_outbox", sql: """
+            CREATE TABLE outbox (
+                idempotency_key TEXT PRIMARY KEY,
+                event_id TEXT NOT NULL,
+                recipient_id BIGINT NOT NULL,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                queued_at TEXT NOT NULL
+            );
+            """)
+    ])
+
+    let database: any ProjectionDatabase
+    let now: @Sendable () -> Date
+
+    /// Queues the mail of one event in one transaction; mail queued before for it is kept as is.
+    func enqueue(_ mails: [Mail], idempotencyKey: String) async throws {
+        guard !mails.isEmpty else { return }
+        let queuedAt = Timestamp.string(now())
+        try await database.withWriteTransaction(locking: nil) { sql in
+            for mail in mails {
+                try await sql.raw("""
+                    INSERT INTO outbox (idempotency_key, event_id, recipient_id, recipient, subject, body, queued_at)
+                    VALUES (\(bind: "\(idempotencyKey):\(mail.recipientID)"), \(bind: idempotencyKey), \(bind: mail.recipientID),
+                        \(bind: "user\(mail.recipientID)@meetings.example"), \(bind: mail.subject), \(bind: mail.body), \(bind: queuedAt))
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    """).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+public import ArgumentParser
+import ChronicleProjections
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+
+/// `meetings serve` (the default): migrates the database, then serves the API and runs the
+/// read side's projections and reactors until SIGINT or SIGTERM.
+public struct ServeCommand: AsyncParsableCommand, Sendable {
+    /// The subcommand's name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the meetings API (the default subcommand).")
+
+    @OptionGroup var options: MeetingsApp.Options
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    /// Creates the command with its defaults.
+    public init() {}
+
+    /// Serves until stopped.
+    public func run() async throws {
+        var logger = Logger(label: "meetings")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let tokens = Self.tokens(logger: logger)
+        let database = try options.database()
+        try await database.withReadSide(logger: logger) { readSide in
+            let migration = try await readSide.migrate()
+            if !migration.isEmpty {
+                logger.info("Migrated the database", metadata: [
+                    "store_migrations": "\(migration.storeMigrations.count)", "created_projections": "\(migration.createdProjections)",
+                ])
+            }
+            let app = MeetingsServer.application(
+                api: MeetingsAPI(readSide: readSide, tokens: tokens), host: host, port: port, logger: logger)
+            try await app.runService()
+        }
+    }
+
+    /// The token scheme: signed with `MEETINGS_TOKEN_SECRET`, or with a secret made up now,
+    /// whose tokens end with the process.
+    static func tokens(logger: Logger) -> SessionTokens {
+        if let secret = ProcessInfo.processInfo.environment["MEETINGS_TOKEN_SECRET"], secret.utf8.count >= 32 {
+            return SessionTokens(secret: Data(secret.utf8))
+        }
+        logger.warning("MEETINGS_TOKEN_SECRET is not set (or shorter than 32 bytes): signing tokens with a random secret; they stop working when the server stops.")
+        return SessionTokens.random()
+    }
+}

@@ -1,0 +1,223 @@
+import Chronicle
+import ChronicleProjections
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+@testable import MeetingsServer
+import NIOCore
+import PostgresNIO
+import SQLKit
+import TestSupport
+import Testing
+
+/// The databases the app is tested on: SQLite always, PostgreSQL when the test command provides
+/// one (`CHRONICLE_POSTGRES_URL`; `CHRONICLE_REQUIRE_POSTGRES` makes its absence fail).
+enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    /// SQLite, and PostgreSQL when configured or required.
+    static var available: [Backend] {
+        PostgresTestServer.runsTests ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    var description: String { rawValue }
+
+    /// Runs `body` with the `--database-url` of a new, empty database, removed afterwards.
+    func withDatabase(_ body: (String) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meetings-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await body(directory.appendingPathComponent("meetings.sqlite").path)
+        case .postgres:
+            let url = try PostgresTestServer.requireURL()
+            guard var components = URLComponents(string: url) else { throw TestSupportError("Cannot read the PostgreSQL URL \(url).") }
+            // A schema of its own (cheaper than a database, and no long transaction that would
+            // hold back the log readers of the other tests sharing the cluster).
+            let schema = "meetings_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await Self.administer(url, "CREATE SCHEMA \(schema)")
+            components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "search_path", value: schema)]
+            do {
+                try await body(components.string!)
+            } catch {
+                try? await Self.administer(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE")
+                throw error
+            }
+            try await Self.administer(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        }
+    }
+
+    /// Runs one statement on the test database.
+    private static func administer(_ url: String, _ statement: String) async throws {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
+            throw TestSupportError("Cannot read the PostgreSQL URL \(url).")
+        }
+        let logger = Logger(label: "meetings.tests")
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: components.path.split(separator: "/").first.map(String.init), tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+/// The app served over real HTTP on a fresh database, with a clock the test moves.
+struct TestServer: Sendable {
+    /// One response.
+    struct Reply: Sendable, CustomStringConvertible {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: String
+
+        /// The body as JSON.
+        var json: JSONValue {
+            (try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))) ?? .null
+        }
+
+        /// `error.code` of an error body.
+        var errorCode: String? { json["error"]?["code"]?.stringValue }
+
+        var description: String { "\(status.code) \(body)" }
+    }
+
+    let client: any TestClientProtocol
+    let readSide: ReadSide
+    let clock: TestClock
+    let tokens: SessionTokens
+    /// The `--database-url` of the server's database.
+    let databaseURL: String
+
+    static let secret = Data("a test secret that is long enough for HMAC-SHA256".utf8)
+
+    /// Serves the app on a new database of a backend, runs `body`, and stops.
+    static func with(_ backend: Backend, _ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await backend.withDatabase { url in try await serve(url, body) }
+    }
+
+    /// Serves the app on a database (migrating it first), runs `body`, and stops.
+    @discardableResult
+    static func serve<Result: Sendable>(
+        _ url: String, clock: TestClock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))),
+        _ body: @Sendable (TestServer) async throws -> Result
+    ) async throws -> Result {
+        var logger = Logger(label: "meetings.tests")
+        logger.logLevel = .error
+        return try await MeetingsDatabase(url: url).withReadSide(now: { clock.now }, logger: logger, pollInterval: .milliseconds(20)) { readSide in
+            try await readSide.migrate()
+            let tokens = SessionTokens(secret: secret, now: { clock.now })
+            let api = MeetingsAPI(readSide: readSide, tokens: tokens, now: { clock.now })
+            return try await MeetingsServer.application(api: api, port: 0, logger: logger).test(.live) { client in
+                try await body(TestServer(client: client, readSide: readSide, clock: clock, tokens: tokens, databaseURL: url))
+            }
+        }
+    }
+
+    /// A request, as a user (with a valid token) or anonymous, checked against `openapi.yaml`.
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, as user: Int? = nil, json: String? = nil, headers: HTTPFields = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Reply {
+        var headers = headers
+        if let user { headers[.authorization] = "Bearer \(tokens.issue(for: user).token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        let reply = try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
+            Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        }
+        OpenAPIDocument.shared.expectDocumented(method, path, reply.status, sourceLocation: sourceLocation)
+        return reply
+    }
+
+    /// Schedules a meeting organized by `organizer`; its id.
+    func schedule(
+        by organizer: Int = 1, inviting invitees: [Int] = [2, 3], title: String = "Retro", in interval: TimeInterval = 86_400,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let reply = try await send(
+            .post, "/meetings", as: organizer,
+            json: #"{"title": "\#(title)", "starts_at": "\#(Self.time(clock.now + interval))", "invitee_ids": \#(invitees)}"#,
+            sourceLocation: sourceLocation)
+        #expect(reply.status == .created, "\(reply)", sourceLocation: sourceLocation)
+        return try #require(reply.json["id"]?.stringValue, sourceLocation: sourceLocation)
+    }
+
+    /// The log's head: what has been written.
+    func head() async throws -> Int64 {
+        try await readSide.database.headPosition()
+    }
+
+    /// Every row of a table, each as text, in a stable order.
+    func rows(_ table: String, orderedBy order: String) async throws -> [String] {
+        try await readSide.database.withReadConnection { sql in
+            try await sql.raw("SELECT * FROM \(ident: table) ORDER BY \(unsafeRaw: order)").all().map { row in
+                row.allColumns.sorted().map { column in
+                    let text = try? row.decode(column: column, as: String?.self)
+                    let number = try? row.decode(column: column, as: Int64?.self)
+                    // An integer column first: PostgreSQL hands a BIGINT's raw bytes to a String decode.
+                    return "\(column)=\(number.flatMap { $0 }.map(String.init) ?? text.flatMap { $0 } ?? "null")"
+                }.joined(separator: " ")
+            }
+        }
+    }
+
+    /// Waits until the async projections and the reactors have handled the whole log.
+    func waitForReadSide(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let head = try await head()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let status = try await readSide.status()
+            if status.projections.allSatisfy({ $0.checkpoint.map { $0 >= head } ?? true }) && status.reactors.allSatisfy({ ($0.checkpoint ?? 0) >= head }) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("The read side did not reach position \(head) in 30 s.", sourceLocation: sourceLocation)
+    }
+
+    /// An ISO 8601 time for a JSON body.
+    static func time(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+}
+
+extension JSONValue {
+    /// The value at a key of an object.
+    subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    /// The element at an index of an array.
+    subscript(index: Int) -> JSONValue? {
+        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
+        return nil
+    }
+
+    /// The elements of an array, or none.
+    var arrayValue: [JSONValue] {
+        if case .array(let array) = self { return array }
+        return []
+    }
+
+    /// The string, if it is one.
+    var stringValue: String? {
+        if case .string(let string) = self { return string }
+        return nil
+    }
+
+    /// The integer, if it is one.
+    var intValue: Int? {
+        if case .integer(let integer) = self { return Int(integer) }
+        return nil
+    }
+}

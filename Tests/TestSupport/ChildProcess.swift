@@ -1,0 +1,89 @@
+public import Foundation
+
+/// An executable of this package, run as a user would run it, for the tests of commands.
+public enum ChildProcess: Sendable {
+    /// What one run printed and how it ended.
+    public struct Run: Sendable, CustomStringConvertible {
+        /// The exit code, or 128 plus the signal that ended the process.
+        public var status: Int32
+        /// The standard output.
+        public var output: String
+        /// The standard error.
+        public var errors: String
+
+        /// The standard output's lines.
+        public var lines: [String] { output.split(separator: "\n").map(String.init) }
+        public var description: String { "exit \(status)\n--- stdout\n\(output)--- stderr\n\(errors)" }
+    }
+
+    /// Runs an executable built beside the test bundle until it exits.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        // Output goes to files: a pipe nobody reads while the child runs could fill and block it.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputPath = directory.appendingPathComponent("stdout").path, errorsPath = directory.appendingPathComponent("stderr").path
+
+        let pid = try spawn(
+            try executable(name).path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            output: outputPath, errors: errorsPath)
+        let status = await exitStatus(of: pid)
+        return Run(
+            status: status, output: try String(contentsOfFile: outputPath, encoding: .utf8),
+            errors: try String(contentsOfFile: errorsPath, encoding: .utf8))
+    }
+
+    /// Starts the executable with its standard output and error going to files.
+    ///
+    /// `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose termination handler
+    /// was seen never to fire while other tests ran in parallel.
+    private static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], output: String, errors: String
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let environment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            environment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environment)
+        guard result == 0 else { throw TestSupportError("Cannot start \(executable): \(String(cString: strerror(result))).") }
+        return pid
+    }
+
+    /// Waits for a child on a thread of its own, off the tests' shared pool: its exit code, or
+    /// 128 plus the signal that ended it.
+    private static func exitStatus(of pid: pid_t) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                let signal = status & 0x7f
+                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
+            }
+        }
+    }
+
+    /// An executable built beside the test bundle.
+    public static func executable(_ name: String) throws -> URL {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw TestSupportError("\(name) is not built at \(url.path): run swift build --build-tests.")
+        }
+        return url
+    }
+}
+
+/// A test's setup went wrong.
+public struct TestSupportError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
