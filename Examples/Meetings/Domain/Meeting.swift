@@ -4,6 +4,7 @@ public import Foundation
 /// A meeting: scheduled by its organizer, answered by its invitees, then moved, cancelled or
 /// finished. Its state is folded from its events; the commands in this module decide its events.
 public struct Meeting: Aggregate {
+    /// The entity type its streams are stored under.
     public static let entityType = "meeting"
 
     /// Where a meeting is in its life.
@@ -49,6 +50,7 @@ public struct Meeting: Aggregate {
     /// The invitees who accepted.
     public var attendees: Set<Int> { Set(responses.filter { $0.value == .accepted }.keys) }
 
+    /// How each event changes the state.
     public static let handlers = EventHandlers<Meeting> {
         On(MeetingScheduled.self) { meeting, event in
             meeting.status = .scheduled

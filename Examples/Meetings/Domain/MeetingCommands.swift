@@ -3,6 +3,7 @@ public import Foundation
 
 /// Schedules a new meeting: the organizer is the acting user.
 public struct ScheduleMeeting: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// What the meeting is about: 1–200 characters.
     public var title: String
@@ -24,8 +25,10 @@ public struct ScheduleMeeting: Command {
         self.inviteeIDs = inviteeIDs
     }
 
+    /// Scheduling starts a new meeting.
     public static let createsEntity = true
 
+    /// The field rules checked before `decide`.
     public static let schema = Schema<ScheduleMeeting> {
         Field(\.title, "title") { NotBlank(); Length(max: 200) }
         Field(\.startsAt, "starts_at") { InFuture(atLeast: .minutes(5)) }
@@ -36,6 +39,7 @@ public struct ScheduleMeeting: Command {
         }
     }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         guard meeting.status == .new else { throw MeetingError.alreadyScheduled }
         return [
@@ -48,6 +52,7 @@ public struct ScheduleMeeting: Command {
 
 /// An invitee accepts; accepting again changes nothing.
 public struct AcceptInvitation: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
@@ -57,8 +62,10 @@ public struct AcceptInvitation: Command {
         self.userID = userID
     }
 
+    /// The field rules checked before `decide`.
     public static let schema = Schema<AcceptInvitation> { Field(\.userID, "user_id") { Positive() } }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.answer(of: userID) == .accepted ? [] : [InvitationAccepted(userID: userID)]
     }
@@ -66,6 +73,7 @@ public struct AcceptInvitation: Command {
 
 /// An invitee declines; declining again changes nothing.
 public struct DeclineInvitation: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
@@ -75,8 +83,10 @@ public struct DeclineInvitation: Command {
         self.userID = userID
     }
 
+    /// The field rules checked before `decide`.
     public static let schema = Schema<DeclineInvitation> { Field(\.userID, "user_id") { Positive() } }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.answer(of: userID) == .declined ? [] : [InvitationDeclined(userID: userID)]
     }
@@ -84,6 +94,7 @@ public struct DeclineInvitation: Command {
 
 /// The organizer moves the meeting to another time, at least 5 minutes from now.
 public struct RescheduleMeeting: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
@@ -96,8 +107,10 @@ public struct RescheduleMeeting: Command {
         self.startsAt = startsAt
     }
 
+    /// The field rules checked before `decide`.
     public static let schema = Schema<RescheduleMeeting> { Field(\.startsAt, "starts_at") { InFuture(atLeast: .minutes(5)) } }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.checkOrganizerMayChange(userID)
         guard startsAt != meeting.startsAt else { throw MeetingError.sameStartTime }
@@ -107,6 +120,7 @@ public struct RescheduleMeeting: Command {
 
 /// The organizer calls the meeting off.
 public struct CancelMeeting: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
@@ -119,8 +133,10 @@ public struct CancelMeeting: Command {
         self.reason = reason
     }
 
+    /// The field rules checked before `decide`.
     public static let schema = Schema<CancelMeeting> { Field(\.reason, "reason") { NotBlank(); Length(max: 500) } }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.checkOrganizerMayChange(userID)
         return [MeetingCancelled(reason: reason)]
@@ -129,6 +145,7 @@ public struct CancelMeeting: Command {
 
 /// The organizer closes the meeting once it has started.
 public struct FinishMeeting: Command {
+    /// The aggregate the command acts on.
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
@@ -138,6 +155,7 @@ public struct FinishMeeting: Command {
         self.userID = userID
     }
 
+    /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.checkOrganizerMayChange(userID)
         guard context.now >= meeting.startsAt else { throw MeetingError.notStarted }

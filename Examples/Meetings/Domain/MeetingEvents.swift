@@ -3,6 +3,7 @@ public import Foundation
 
 /// An organizer scheduled a meeting and invited users to it.
 public struct MeetingScheduled: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.scheduled"
     /// What the meeting is about.
     public var title: String
@@ -27,6 +28,7 @@ public struct MeetingScheduled: Event, Equatable {
 
 /// An invitee said they will come.
 public struct InvitationAccepted: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.invitation_accepted"
     /// The invitee.
     public var userID: Int
@@ -39,6 +41,7 @@ public struct InvitationAccepted: Event, Equatable {
 
 /// An invitee said they will not come.
 public struct InvitationDeclined: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.invitation_declined"
     /// The invitee.
     public var userID: Int
@@ -51,6 +54,7 @@ public struct InvitationDeclined: Event, Equatable {
 
 /// The organizer moved the meeting to another time.
 public struct MeetingRescheduled: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.rescheduled"
     /// The new start.
     public var startsAt: Date
@@ -66,6 +70,7 @@ public struct MeetingRescheduled: Event, Equatable {
 
 /// The organizer called the meeting off.
 public struct MeetingCancelled: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.cancelled"
     /// Why, when the organizer said.
     public var reason: String?
@@ -78,6 +83,7 @@ public struct MeetingCancelled: Event, Equatable {
 
 /// The organizer closed the meeting after it started.
 public struct MeetingFinished: Event, Equatable {
+    /// The event's name in the store.
     public static let eventType = "meeting.finished"
 
     /// Creates the event.
