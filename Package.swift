@@ -250,7 +250,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "ChronicleSQLiteTests", dependencies: ["ChronicleSQLite", "ChronicleTesting", "ExampleDomain"]),
+        .testTarget(
+            name: "ChronicleSQLiteTests",
+            dependencies: [
+                "ChronicleMigrations", "ChronicleProjections", "ChronicleSQLite", "ChronicleTesting", "ExampleDomain",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
