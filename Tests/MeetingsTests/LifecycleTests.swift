@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleProjections
 import Foundation
 import HTTPTypes
 @testable import MeetingsServer
@@ -169,6 +170,21 @@ struct LifecycleTests {
             #expect(page.body.contains(#"<button data-user="2">Grace</button>"#) && page.body.contains("/users/"), "the page lists the demo users and calls the API")
             let openAPI = try await server.send(.get, "/openapi.yaml")
             #expect(openAPI.status == .ok && openAPI.body.hasPrefix("openapi: 3.1.0"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func notReadyUntilMigrated(_ backend: Backend) async throws {
+        try await backend.withDatabase { url in
+            try await TestServer.serve(url, migrating: false) { server in
+                let health = try await server.send(.get, "/health")
+                #expect(health.status == .ok, "alive, though not ready")
+                let ready = try await server.send(.get, "/ready")
+                #expect(ready.status == .serviceUnavailable && ready.json["status"] == "not_ready", "\(ready)")
+                #expect(ready.json["reason"]?.stringValue?.contains("run migrate") == true, "\(ready)")
+                try await server.readSide.migrate()
+                #expect(try await server.send(.get, "/ready").status == .ok)
+            }
         }
     }
 }

@@ -104,16 +104,16 @@ struct TestServer: Sendable {
         try await backend.withDatabase { url in try await serve(url, body) }
     }
 
-    /// Serves the app on a database (migrating it first), runs `body`, and stops.
+    /// Serves the app on a database (migrating it first, unless told not to), runs `body`, and stops.
     @discardableResult
     static func serve<Result: Sendable>(
         _ url: String, clock: TestClock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))),
-        _ body: @Sendable (TestServer) async throws -> Result
+        migrating: Bool = true, _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "meetings.tests")
         logger.logLevel = .error
         return try await MeetingsDatabase(url: url).withReadSide(now: { clock.now }, logger: logger, pollInterval: .milliseconds(20)) { readSide in
-            try await readSide.migrate()
+            if migrating { try await readSide.migrate() }
             let tokens = SessionTokens(secret: secret, now: { clock.now })
             let api = MeetingsAPI(readSide: readSide, tokens: tokens, now: { clock.now })
             return try await MeetingsServer.application(api: api, port: 0, logger: logger).test(.live) { client in
