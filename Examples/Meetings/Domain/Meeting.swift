@@ -50,6 +50,11 @@ public struct Meeting: Aggregate {
     /// The invitees who accepted.
     public var attendees: Set<Int> { Set(responses.filter { $0.value == .accepted }.keys) }
 
+    /// Whether a user organizes the meeting or is invited to it.
+    public func involves(_ userID: Int) -> Bool {
+        organizerID == userID || responses[userID] != nil
+    }
+
     /// How each event changes the state.
     public static let handlers = EventHandlers<Meeting> {
         On(MeetingScheduled.self) { meeting, event in

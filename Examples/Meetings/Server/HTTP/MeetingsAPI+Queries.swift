@@ -57,7 +57,7 @@ extension MeetingsAPI {
         var state = Meeting()
         for event in events { try Meeting.handlers.apply(event, to: &state) }
         let user = try context.user()
-        guard state.organizerID == user || state.invitees.contains(user) else { throw Self.notAParticipant }
+        guard state.involves(user) else { throw Self.notAParticipant }
         let entries = try events.map { event -> JSONValue in
             var metadata: [String: JSONValue] = event.metadata.custom
             if let actor = event.metadata.actor { metadata["actor"] = .string(actor) }

@@ -36,11 +36,16 @@ extension MeetingsAPI {
 
     /// `GET /`: the page, rendered with the demo users; it calls the API from the browser.
     func page() async throws -> Response {
-        let template = try MustacheTemplate(string: try Self.resource("index", "mustache"))
-        let html = template.render(["users": DemoUsers.all.map { ["id": $0.id, "name": $0.name] as [String: Any] }])
+        let html = try Self.renderedPage.get()
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The page, rendered once: it depends on the demo users alone.
+    private static let renderedPage = Result<String, any Error> {
+        let template = try MustacheTemplate(string: try resource("index", "mustache"))
+        return template.render(["users": DemoUsers.all.map { ["id": $0.id, "name": $0.name] as [String: Any] }])
     }
 
     /// `GET /openapi.yaml`.
