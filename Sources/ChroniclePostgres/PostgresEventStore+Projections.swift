@@ -78,9 +78,11 @@ extension PostgresEventStore: ProjectionDatabase {
     }
 
     /// A signal after each append of this process and, while the store runs, of every process
-    /// (through `LISTEN chronicle_events`).
+    /// (through `LISTEN chronicle_events`, which holds one of the pool's connections from the
+    /// first call on).
     public func appendNotifications() -> AsyncStream<Void> {
-        appended.subscribe()
+        listenRequests.continuation.yield()
+        return appended.subscribe()
     }
 
     /// Runs work in a transaction on a pooled connection, rethrowing the work's own error.

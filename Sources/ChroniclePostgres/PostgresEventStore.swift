@@ -63,6 +63,9 @@ public final class PostgresEventStore: EventStore, Service {
 
     /// Appends waiting to be announced to other processes; `run()` sends the notifications.
     private let announcements = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// Yields when something first asks for append notifications: only then does the store
+    /// hold a connection for `LISTEN`.
+    let listenRequests = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// The channel appends are announced on.
     static let notificationChannel = "chronicle_events"
@@ -138,8 +141,11 @@ public final class PostgresEventStore: EventStore, Service {
         }
     }
 
-    /// Listens for other processes' appends, reconnecting after failures.
+    /// Listens for other processes' appends, reconnecting after failures, from the first call of
+    /// `appendNotifications()` on: a store that only appends and reads keeps every pooled
+    /// connection for its work. (A listening store keeps one connection for it.)
     private func listenForAppends() async {
+        for await _ in listenRequests.stream { break }
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -15,6 +15,29 @@ struct PostgresAppendTests {
 
     /// A writer whose version another writer took first (here: one that bypasses the store and
     /// has not committed yet) collides on the unique index and gets a conflict with the actual version.
+    /// A store that nobody asked for notifications keeps all its connections for work: with a
+    /// pool of one, appends and reads still go through (`LISTEN` once took that connection).
+    @Test func aStoreWithOneConnectionAppends() async throws {
+        try await TestDatabase.withStore(maximumConnections: 1) { store in
+            try await Task.sleep(for: .milliseconds(200))
+            let appended = try await withThrowingTaskGroup(of: Int64?.self) { group in
+                group.addTask {
+                    try await store.append(
+                        [NewEvent(eventType: "note.written", data: Data("{}".utf8))], to: StreamName(entityType: "note", entityID: "n1"),
+                        expected: .noEvents
+                    ).position
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            #expect(appended == 1, "the append finished within 10 s")
+        }
+    }
+
     @Test func uniqueIndexTurnsARaceIntoAConflict() async throws {
         try await TestDatabase.withStore { store in
             let stream = StreamName(entityType: "meeting", entityID: "raced")
