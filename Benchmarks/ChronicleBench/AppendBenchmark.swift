@@ -7,44 +7,78 @@ struct RunSettings: Sendable {
     var runs: Int
 }
 
-/// Single-event appends, each to a new entity, from concurrent writers.
+/// Single-event appends from concurrent writers, beside the same number of writers doing a
+/// raw `INSERT` into the same table: runs alternate between the two on one database.
 struct AppendBenchmark {
-    var target: BenchTarget
-    var writers: Int
-    var settings: RunSettings
-
-    /// Appends per second of each measured run, after one unmeasured warm-up run.
-    func run() async throws -> [Double] {
-        let writers = writers
-        let settings = settings
-        let series = try await target.withStore(writers) { store in
-            _ = try await Self.measure(store, writers: writers, duration: .milliseconds(500), run: "warmup")
-            var figures: [Double] = []
-            for run in 0..<settings.runs {
-                figures.append(try await Self.measure(store, writers: writers, duration: settings.duration, run: "\(run)"))
-            }
-            return [figures]
-        }
-        return series[0]
+    /// Where each append goes.
+    enum Entity: String, Sendable {
+        /// A new entity per append (expected: no events).
+        case new = "new entity"
+        /// The writer's own entity, at the version it last wrote (expected: exactly that).
+        case existing = "existing entity"
     }
 
-    private static func measure(_ store: any EventStore, writers: Int, duration: Duration, run: String) async throws -> Double {
+    var target: BenchTarget
+    var writers: Int
+    var entity: Entity
+    var settings: RunSettings
+
+    /// Appends per second of each measured run, Chronicle's and the raw baseline's, after one
+    /// unmeasured warm-up run of each.
+    func run() async throws -> (chronicle: [Double], raw: [Double]) {
+        let (writers, entity, settings) = (writers, entity, settings)
+        let series = try await target.withStore(writers) { store in
+            let raw = try await rawWriter(beside: store)
+            do {
+                var chronicle: [Double] = [], baseline: [Double] = []
+                for run in -1..<settings.runs {
+                    let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
+                    let appended = try await Self.measure(writers: writers, duration: duration) { writer, count in
+                        let stream = StreamName(entityType: "bench", entityID: entity == .new ? "c\(run)-\(writer)-\(count)" : "c\(run)-\(writer)")
+                        try await store.append([Self.event()], to: stream, expected: entity == .new ? .noEvents : .exactly(count))
+                    }
+                    let inserted = try await Self.measure(writers: writers, duration: duration) { writer, count in
+                        let id = entity == .new ? "r\(run)-\(writer)-\(count)" : "r\(run)-\(writer)"
+                        try await raw.insert(entityID: id, version: entity == .new ? 1 : count + 1, data: Self.data)
+                    }
+                    if run >= 0 {
+                        chronicle.append(appended)
+                        baseline.append(inserted)
+                    }
+                }
+                try await raw.close()
+                return [chronicle, baseline]
+            } catch {
+                try? await raw.close()
+                throw error
+            }
+        }
+        return (series[0], series[1])
+    }
+
+    static let data = #"{"room":"Ada Lovelace","seats":12,"booked":true}"#
+
+    static func event() -> NewEvent {
+        NewEvent(eventType: "bench.happened", data: Data(data.utf8))
+    }
+
+    /// Operations per second: `writers` tasks each calling `operation(writer, count)` with their
+    /// own running count until the time is up.
+    static func measure(
+        writers: Int, duration: Duration, _ operation: @escaping @Sendable (_ writer: Int, _ count: Int) async throws -> Void
+    ) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + duration
-        let template = NewEvent(eventType: "bench.happened", data: Data(#"{"room":"Ada Lovelace","seats":12,"booked":true}"#.utf8))
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    var appended = 0
+                    var count = 0
                     while clock.now < deadline {
-                        var event = template
-                        event.id = UUID()
-                        try await store.append(
-                            [event], to: StreamName(entityType: "bench", entityID: "\(run)-\(writer)-\(appended)"), expected: .noEvents)
-                        appended += 1
+                        try await operation(writer, count)
+                        count += 1
                     }
-                    return appended
+                    return count
                 }
             }
             return try await group.reduce(0, +)

@@ -26,7 +26,7 @@ struct ChronicleBench: AsyncParsableCommand {
     var runs: Int = 5
 
     @Option(parsing: .upToNextOption, help: "Concurrent writers to measure appends with.")
-    var writers: [Int] = [1, 16]
+    var writers: [Int] = [1, 4, 16]
 
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
@@ -51,9 +51,13 @@ struct ChronicleBench: AsyncParsableCommand {
         }
         for target in try BenchTarget.all(postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]) {
             if only.contains(.append) {
-                for writerCount in writers {
-                    let figures = try await AppendBenchmark(target: target, writers: writerCount, settings: settings).run()
-                    report(ResultRow(target: target.name, operation: "append 1 event, new entity", detail: "\(writerCount) writer\(writerCount == 1 ? "" : "s")", figures: figures, unit: .perSecond))
+                for entity in [AppendBenchmark.Entity.new, .existing] {
+                    for writerCount in writers {
+                        let (chronicle, raw) = try await AppendBenchmark(target: target, writers: writerCount, entity: entity, settings: settings).run()
+                        report(ResultRow(
+                            store: target.name, operation: "append 1 event, \(entity.rawValue)", detail: "\(writerCount) writer\(writerCount == 1 ? "" : "s")",
+                            figures: chronicle, unit: .perSecond, baseline: raw, target: 0.75))
+                    }
                 }
             }
             if only.contains(.load) {

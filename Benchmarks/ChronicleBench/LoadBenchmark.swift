@@ -30,7 +30,7 @@ struct LoadBenchmark {
             }
             for (detail, figures) in zip(["no snapshot", "from a snapshot"], series) {
                 rows.append(ResultRow(
-                    target: name, operation: "load an aggregate of \(size.formatted()) events", detail: detail,
+                    store: name, operation: "load an aggregate of \(size.formatted()) events", detail: detail,
                     figures: figures, unit: .milliseconds))
             }
         }

@@ -32,8 +32,8 @@ struct RebuildBenchmark {
         }
         let operation = "rebuild a projection over \(events.formatted()) events"
         return [
-            ResultRow(target: target.name, operation: operation, detail: "offline, events", figures: series[0], unit: .perSecond),
-            ResultRow(target: target.name, operation: operation, detail: "offline, peak RSS", figures: series[1], unit: .megabytes),
+            ResultRow(store: target.name, operation: operation, detail: "offline, events", figures: series[0], unit: .perSecond),
+            ResultRow(store: target.name, operation: operation, detail: "offline, peak RSS", figures: series[1], unit: .megabytes),
         ]
     }
 

@@ -34,8 +34,8 @@ struct UpcastMigrationBenchmark {
         }
         let operation = "upcasting migration of \(events.formatted()) events"
         return [
-            ResultRow(target: target.name, operation: operation, detail: "events rewritten", figures: series[0], unit: .perSecond),
-            ResultRow(target: target.name, operation: operation, detail: "peak RSS", figures: series[1], unit: .megabytes),
+            ResultRow(store: target.name, operation: operation, detail: "events rewritten", figures: series[0], unit: .perSecond),
+            ResultRow(store: target.name, operation: operation, detail: "peak RSS", figures: series[1], unit: .megabytes),
         ]
     }
 
