@@ -13,7 +13,7 @@ struct ChronicleBench: AsyncParsableCommand {
 
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case append, load, rebuild, upcast
+        case append, load, read, rebuild, upcast
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -31,7 +31,7 @@ struct ChronicleBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
 
-    @Option(help: "Events in the log the rebuild replays and the upcasting migration rewrites.")
+    @Option(help: "Events in the log that is read whole, replayed by the rebuild and rewritten by the upcasting migration.")
     var rebuildEvents = 1_000_000
 
     @Flag(help: "One short run per figure: a smoke test, not a measurement.")
@@ -62,6 +62,11 @@ struct ChronicleBench: AsyncParsableCommand {
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {
+                    report(row)
+                }
+            }
+            if only.contains(.read), target.measuresRebuilds {
+                for row in try await LogReadBenchmark(target: target, events: rebuildEvents, runs: min(settings.runs, 3)).run() {
                     report(row)
                 }
             }

@@ -41,7 +41,7 @@ struct RebuildBenchmark {
     static let eventsPerAccount = 10
 
     /// Appends the log: accounts of ten events each (opened, then nine deposits), from concurrent writers.
-    private static func seed(_ store: any EventStore, events: Int) async throws {
+    static func seed(_ store: any EventStore, events: Int) async throws {
         let accounts = events / eventsPerAccount
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
