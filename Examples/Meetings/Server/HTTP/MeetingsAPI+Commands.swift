@@ -24,7 +24,7 @@ extension MeetingsAPI {
     }
 
     /// Executes a command (expecting the `If-Match` version, when sent) and answers with the
-    /// meeting's row, its version as `ETag` and the last event's position as `Chronicle-Position`.
+    /// meeting, its version as `ETag` and the last event's position as `Chronicle-Position`.
     private func respond<C: Command>(
         to command: C, on id: String, _ request: Request, _ context: MeetingsRequestContext, status: HTTPResponse.Status
     ) async throws -> Response where C.Target == Meeting {
@@ -35,8 +35,15 @@ extension MeetingsAPI {
         } catch let error as EventStoreError where error.code == .entityNotFound {
             throw Self.meetingNotFound(id)
         }
-        // The meetings projection is inline: its row is current now.
-        guard let meeting = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
+        // The command's result is the meeting as its events left it, the same as its row; only
+        // a command that wrote nothing needs the row for its last change's time.
+        let meeting: MeetingView
+        if let last = result.events.last {
+            meeting = MeetingView(id: id, state: result.state, version: result.version, updatedAt: last.createdAt)
+        } else {
+            guard let row = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
+            meeting = row
+        }
         var response = try JSONResponse.make(meeting, status: status)
         response.setConsistency(version: meeting.version, position: result.position)
         return response
