@@ -35,18 +35,26 @@ public final class PostgresEventStore: EventStore, Service {
         public var upcasters: Upcasters
         /// The logger for the store's own messages and its queries.
         public var logger: Logger
+        /// The least time between two announcements of appends to other processes
+        /// (`NOTIFY chronicle_events`): appends made meanwhile share the next one. Each
+        /// announcement is a transaction of its own, so sending one per append would cost a
+        /// round trip and a commit per append; other processes learn of appends at most this
+        /// much later. This process's own runners are woken at once.
+        public var announcementInterval: Duration
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
             limits: EventLimits = EventLimits(),
             now: @escaping @Sendable () -> Date = Date.init,
             upcasters: Upcasters = Upcasters(),
-            logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+            announcementInterval: Duration = .milliseconds(10)
         ) {
             self.limits = limits
             self.now = now
             self.upcasters = upcasters
             self.logger = logger
+            self.announcementInterval = announcementInterval
         }
     }
 
@@ -129,7 +137,8 @@ public final class PostgresEventStore: EventStore, Service {
         announcements.continuation.yield()
     }
 
-    /// Sends one notification per wake-up: appends made while one is sent share the next.
+    /// Sends one notification per wake-up, then waits the announcement interval: appends made
+    /// while one is sent or during the wait share the next.
     private func sendAnnouncements() async {
         for await _ in announcements.stream {
             guard !Task.isCancelled else { return }
@@ -138,6 +147,7 @@ public final class PostgresEventStore: EventStore, Service {
             } catch {
                 configuration.logger.debug("Could not announce an append", metadata: ["error": "\(error)"])
             }
+            try? await Task.sleep(for: configuration.announcementInterval)
         }
     }
 
