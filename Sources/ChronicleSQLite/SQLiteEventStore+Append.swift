@@ -6,8 +6,8 @@ import SQLiteNIO
 extension SQLiteEventStore {
     /// Appends events to one entity, all or nothing. See `EventStore.append(_:to:expected:)`.
     ///
-    /// The append reads the entity's current version, checks the expectation, and inserts the
-    /// events in one statement (one transaction for very large appends). Appends from this
+    /// One statement reads the entity's current version, checks the expectation, and inserts the
+    /// events (one transaction of several statements for very large appends). Appends from this
     /// process take turns on the writer connection; a concurrent append from another process
     /// that wins the race trips the unique `(entity_id, version)` index and turns into
     /// `EventStoreError.Code.wrongExpectedVersion`.
@@ -27,17 +27,14 @@ extension SQLiteEventStore {
         return result
     }
 
-    /// Inserts the events after the entity's current version. Outside a transaction, an append
-    /// too large for one statement gets a transaction of its own.
+    /// Inserts the events after the entity's current version, each statement checking the
+    /// expectation itself (one statement, one round trip for all but very large appends).
+    /// Outside a transaction, an append too large for one statement gets a transaction of its own.
     func insert(_ append: PreparedAppend, insideTransaction: Bool) async throws -> AppendResult {
         let stream = append.stream
-        let current = try await writer.query(
-            "SELECT version, entity_type FROM events WHERE entity_id = ?1 ORDER BY version DESC LIMIT 1",
-            [.text(stream.entityID)])
-        let currentVersion = current.first?.column("version")?.integer ?? 0
-        try append.check(currentVersion: currentVersion, storedEntityType: current.first?.column("entity_type")?.string)
-
-        var positions: [Int: Int64] = [:]  // by version
+        var positions: [Int64] = []
+        positions.reserveCapacity(append.entries.count)
+        var firstVersion: Int?
         do {
             let chunks = stride(from: 0, to: append.entries.count, by: Self.rowsPerInsert).map {
                 append.entries[$0..<min($0 + Self.rowsPerInsert, append.entries.count)]
@@ -46,12 +43,20 @@ extension SQLiteEventStore {
             if ownTransaction { try await writer.runTransactionStatement("BEGIN IMMEDIATE") }
             do {
                 for chunk in chunks {
-                    let (sql, binds) = Self.insertStatement(for: chunk, of: stream, after: currentVersion)
-                    for row in try await writer.query(sql, binds) {
-                        if let version = row.column("version")?.integer, let position = row.column("position")?.integer {
-                            positions[version] = Int64(position)
-                        }
+                    // The first chunk expects what the caller expects; later ones, the version the
+                    // previous chunk reached.
+                    let expected = firstVersion.map { $0 - 1 + positions.count } ?? append.expected.requiredVersion
+                    let (sql, binds) = Self.insertStatement(for: chunk, of: stream, expected: expected)
+                    let rows = try await writer.query(sql, binds).compactMap { row -> (version: Int, position: Int64)? in
+                        guard let version = row.column("version")?.integer, let position = row.column("position")?.integer else { return nil }
+                        return (version, Int64(position))
                     }
+                    guard rows.count == chunk.count else {
+                        // The statement's WHERE refused: the entity is at another version or of another type.
+                        throw try await refusal(of: append)
+                    }
+                    if firstVersion == nil { firstVersion = rows.map(\.version).min() }
+                    positions += rows.sorted { $0.version < $1.version }.map(\.position)
                 }
                 if ownTransaction { try await writer.runTransactionStatement("COMMIT") }
             } catch {
@@ -61,30 +66,31 @@ extension SQLiteEventStore {
         } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
             throw try await translate(error, of: append)
         }
-        let ordered = (1...append.entries.count).compactMap { positions[currentVersion + $0] }
-        guard ordered.count == append.entries.count else {
+        guard let firstVersion, positions.count == append.entries.count else {
             throw EventStoreError(code: .databaseFailure, message: "The insert into events did not return every position.", stream: stream)
         }
-        return AppendResult(events: append.recordedEvents(after: currentVersion, positions: ordered))
+        return AppendResult(events: append.recordedEvents(after: firstVersion - 1, positions: positions))
     }
 
     /// SQLite allows 32,766 parameters per statement; seven per row stays well below.
     static let rowsPerInsert = 500
 
+    /// The insert of `entries` after the entity's newest event, as one statement that inserts
+    /// nothing unless the entity is at the `expected` version (any, when `nil`) and of the
+    /// stream's entity type. It returns the position and version of each row.
     static func insertStatement(
-        for entries: ArraySlice<PreparedAppend.Entry>, of stream: StreamName, after currentVersion: Int
+        for entries: ArraySlice<PreparedAppend.Entry>, of stream: StreamName, expected: Int?
     ) -> (String, [SQLiteData]) {
-        var binds: [SQLiteData] = [.text(stream.entityType), .text(stream.entityID)]
-        binds.reserveCapacity(2 + 7 * entries.count)
+        var binds: [SQLiteData] = [.text(stream.entityType), .text(stream.entityID), expected.map { .integer($0) } ?? .null]
+        binds.reserveCapacity(3 + 7 * entries.count)
         var rows: [String] = []
         rows.reserveCapacity(entries.count)
-        for index in entries.indices {
-            let entry = entries[index]
+        for (offset, entry) in entries.enumerated() {
             let first = binds.count + 1
-            rows.append("(?\(first), ?1, ?2, ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6))")
+            rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6))")
             binds += [
                 .text(entry.id.uuidString.lowercased()),
-                .integer(currentVersion + 1 + index),
+                .integer(offset + 1),
                 .text(entry.eventType),
                 .integer(entry.schemaVersion),
                 .text(String(decoding: entry.metadataJSON, as: UTF8.self)),
@@ -92,12 +98,34 @@ extension SQLiteEventStore {
                 .integer(Int(Timestamp.microseconds(since1970: entry.createdAt))),
             ]
         }
+        // `e.column2` is the event's place in the append: 1, 2, 3, ... The newest event of the
+        // entity, if any, gives its version and type.
         let sql = """
             INSERT INTO events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
-            VALUES \(rows.joined(separator: ", "))
+            SELECT e.column1, ?1, ?2, coalesce(n.version, 0) + e.column2, e.column3, e.column4, e.column5, e.column6, e.column7
+            FROM (VALUES \(rows.joined(separator: ", "))) AS e
+            LEFT JOIN (SELECT version, entity_type FROM events WHERE entity_id = ?2 ORDER BY version DESC LIMIT 1) AS n
+            WHERE (?3 IS NULL OR coalesce(n.version, 0) = ?3) AND coalesce(n.entity_type = ?1, 1)
             RETURNING position, version
             """
         return (sql, binds)
+    }
+
+    /// The error of an insert whose expectation failed: the entity's type or version as stored
+    /// now, checked against the append.
+    private func refusal(of append: PreparedAppend) async throws -> EventStoreError {
+        let current = try await writer.query(
+            "SELECT version, entity_type FROM events WHERE entity_id = ?1 ORDER BY version DESC LIMIT 1",
+            [.text(append.stream.entityID)])
+        let currentVersion = current.first?.column("version")?.integer ?? 0
+        do {
+            try append.check(currentVersion: currentVersion, storedEntityType: current.first?.column("entity_type")?.string)
+        } catch let error as EventStoreError {
+            return error
+        }
+        return EventStoreError(
+            code: .databaseFailure, message: "The insert into events was refused, yet the entity as stored now meets the append's expectation.",
+            stream: append.stream)
     }
 
     /// Turns a unique violation into the error it means: another writer took the version, or an
