@@ -1,3 +1,4 @@
+import ArgumentParser
 import Chronicle
 import ChroniclePostgres
 import ChronicleSQLite
@@ -20,14 +21,27 @@ struct BenchTarget: Sendable {
         try await withUpcastingStore(connections, Upcasters(), body)
     }
 
-    static func all(postgresURL: String?) throws -> [BenchTarget] {
-        var normal = sqlite(synchronousCommit: false)
-        normal.measuresRebuilds = false
-        var targets = [sqlite(synchronousCommit: true), normal]
-        if let postgresURL {
-            targets.append(try postgres(url: postgresURL))
-        } else {
-            FileHandle.standardError.write(Data("No PostgreSQL URL given: measuring SQLite only.\n".utf8))
+    /// The stores the harness knows.
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case sqliteFull = "sqlite-full", sqliteNormal = "sqlite-normal", postgres
+    }
+
+    static func all(_ kinds: [Kind], postgresURL: String?) throws -> [BenchTarget] {
+        var targets: [BenchTarget] = []
+        if kinds.contains(.sqliteFull) {
+            targets.append(sqlite(synchronousCommit: true))
+        }
+        if kinds.contains(.sqliteNormal) {
+            var normal = sqlite(synchronousCommit: false)
+            normal.measuresRebuilds = false
+            targets.append(normal)
+        }
+        if kinds.contains(.postgres) {
+            if let postgresURL {
+                targets.append(try postgres(url: postgresURL))
+            } else {
+                FileHandle.standardError.write(Data("No PostgreSQL URL given: PostgreSQL is not measured.\n".utf8))
+            }
         }
         return targets
     }

@@ -31,6 +31,9 @@ struct ChronicleBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
 
+    @Option(parsing: .upToNextOption, help: "Which stores to measure: \(BenchTarget.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var stores: [BenchTarget.Kind] = BenchTarget.Kind.allCases
+
     @Option(help: "Events in the log that is read whole, replayed by the rebuild and rewritten by the upcasting migration.")
     var rebuildEvents = 1_000_000
 
@@ -49,7 +52,7 @@ struct ChronicleBench: AsyncParsableCommand {
             print(row.formatted)
             rows.append(row)
         }
-        for target in try BenchTarget.all(postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]) {
+        for target in try BenchTarget.all(stores, postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_URL"]) {
             if only.contains(.append) {
                 for entity in [AppendBenchmark.Entity.new, .existing] {
                     for writerCount in writers {
