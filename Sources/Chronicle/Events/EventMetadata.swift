@@ -62,6 +62,13 @@ extension EventMetadata {
         if let correlationID { object["correlation_id"] = .string(correlationID) }
         if let causationID { object["causation_id"] = .string(causationID) }
         if let requestID { object["request_id"] = .string(requestID) }
+        let strings = object.compactMapValues { value -> String? in
+            guard case .string(let string) = value else { return nil }
+            return string
+        }
+        if strings.count == object.count, let json = FlatStringObject.encode(strings) {
+            return json
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(object)
@@ -69,7 +76,9 @@ extension EventMetadata {
 
     /// Reads the `meta` column's JSON back, with the time from the `created_at` column.
     package init(storedJSON: Data, createdAt: Date) throws {
-        var object = try JSONDecoder().decode([String: JSONValue].self, from: storedJSON)
+        var object =
+            try FlatStringObject.parse(storedJSON)?.mapValues(JSONValue.string)
+            ?? JSONDecoder().decode([String: JSONValue].self, from: storedJSON)
         func take(_ key: String) -> String? {
             guard case .string(let value)? = object[key] else { return nil }
             object[key] = nil
