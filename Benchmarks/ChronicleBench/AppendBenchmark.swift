@@ -28,8 +28,7 @@ struct AppendBenchmark {
     func run() async throws -> (chronicle: [Double], raw: [Double]) {
         let (writers, entity, settings) = (writers, entity, settings)
         let series = try await target.withStore(writers) { store in
-            let raw = try await rawWriter(beside: store)
-            do {
+            return try await withRawWriter(beside: store) { raw in
                 var chronicle: [Double] = [], baseline: [Double] = []
                 for run in -1..<settings.runs {
                     let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
@@ -46,11 +45,7 @@ struct AppendBenchmark {
                         baseline.append(inserted)
                     }
                 }
-                try await raw.close()
                 return [chronicle, baseline]
-            } catch {
-                try? await raw.close()
-                throw error
             }
         }
         return (series[0], series[1])

@@ -9,11 +9,11 @@ import Foundation
 struct ChronicleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronicle-bench",
-        abstract: "Measures Chronicle's appends, aggregate loads and rebuilds on SQLite and PostgreSQL.")
+        abstract: "Measures Chronicle's appends, commands, aggregate loads, log reads and rebuilds on SQLite and PostgreSQL, beside raw SQL.")
 
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case append, load, read, rebuild, upcast
+        case append, execute, load, read, rebuild, upcast
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -62,6 +62,12 @@ struct ChronicleBench: AsyncParsableCommand {
                             figures: chronicle, unit: .perSecond, baseline: raw, target: 0.75))
                     }
                 }
+            }
+            if only.contains(.execute) {
+                let (chronicle, raw) = try await ExecuteBenchmark(target: target, writers: 16, settings: settings).run()
+                report(ResultRow(
+                    store: target.name, operation: "execute a command (\(ExecuteBenchmark.priorEvents) prior events)", detail: "16 writers",
+                    figures: chronicle, unit: .perSecond, baseline: raw, target: 0.5))
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {

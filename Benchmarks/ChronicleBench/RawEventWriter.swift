@@ -17,8 +17,21 @@ protocol RawEventWriter: Sendable {
     func close() async throws
 }
 
+/// Runs `body` with a raw writer into the same database as a store, and closes the writer.
+func withRawWriter<Result>(beside store: any EventStore, _ body: (any RawEventWriter) async throws -> Result) async throws -> Result {
+    let raw = try await rawWriter(beside: store)
+    do {
+        let result = try await body(raw)
+        try await raw.close()
+        return result
+    } catch {
+        try? await raw.close()
+        throw error
+    }
+}
+
 /// A raw writer into the same database as a store.
-func rawWriter(beside store: any EventStore) async throws -> any RawEventWriter {
+private func rawWriter(beside store: any EventStore) async throws -> any RawEventWriter {
     switch store {
     case let store as PostgresEventStore:
         return PostgresRawWriter(client: store.client)
