@@ -60,13 +60,10 @@ struct LogReadBenchmark {
 
     /// Events per second and peak megabytes of one read, which must see every event.
     private static func measure(events: Int, _ read: () async throws -> (count: Int, bytes: Int)) async throws -> (Double, Double) {
-        PeakMemory.reset()
-        let clock = ContinuousClock()
-        var result = (count: 0, bytes: 0)
-        let elapsed = try await clock.measure { result = try await read() }
-        guard result.count == events, result.bytes > 0 else { throw BenchError("The read saw \(result.count) of \(events) events.") }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return (Double(events) / seconds, (PeakMemory.peakBytes() ?? 0) / 1_048_576)
+        try await PeakMemory.throughput(of: events) {
+            let result = try await read()
+            guard result.count == events, result.bytes > 0 else { throw BenchError("The read saw \(result.count) of \(events) events.") }
+        }
     }
 
     static let columns = "position, event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at"

@@ -17,4 +17,11 @@ enum PeakMemory {
         else { return nil }
         return kilobytes * 1_024
     }
+
+    /// Events per second and peak megabytes of one piece of work over `events` events.
+    static func throughput(of events: Int, _ work: () async throws -> Void) async throws -> (perSecond: Double, megabytes: Double) {
+        reset()
+        let elapsed = try await ContinuousClock().measure { try await work() }
+        return (Double(events) / elapsed.seconds, (peakBytes() ?? 0) / 1_048_576)
+    }
 }

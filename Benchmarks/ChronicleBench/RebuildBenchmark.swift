@@ -25,13 +25,13 @@ struct RebuildBenchmark {
             }
             var speeds: [Double] = [], peaks: [Double] = [], pureSpeeds: [Double] = [], purePeaks: [Double] = []
             for _ in 0..<runs {
-                let (speed, peak) = try await Self.measure(events: events) {
+                let (speed, peak) = try await PeakMemory.throughput(of: events) {
                     try await readSide.rebuild(BenchAccountsProjection.name, mode: .offline)
                 }
                 try await Self.check(database, table: BenchAccountsProjection.name, events: events)
                 speeds.append(speed)
                 peaks.append(peak)
-                let (pureSpeed, purePeak) = try await Self.measure(events: events) {
+                let (pureSpeed, purePeak) = try await PeakMemory.throughput(of: events) {
                     try await Self.rebuildInPureSQL(database)
                 }
                 try await Self.check(database, table: Self.pureSQLTable, events: events)
@@ -45,13 +45,6 @@ struct RebuildBenchmark {
             ResultRow(store: target.name, operation: operation, detail: "offline, events", figures: series[0], unit: .perSecond, baseline: series[2], target: 0.3),
             ResultRow(store: target.name, operation: operation, detail: "offline, peak RSS", figures: series[1], unit: .megabytes, baseline: series[3]),
         ]
-    }
-
-    /// Events per second and peak megabytes of one rebuild.
-    private static func measure(events: Int, _ rebuild: () async throws -> Void) async throws -> (Double, Double) {
-        PeakMemory.reset()
-        let elapsed = try await ContinuousClock().measure { try await rebuild() }
-        return (Double(events) / elapsed.seconds, (PeakMemory.peakBytes() ?? 0) / 1_048_576)
     }
 
     /// The table the pure-SQL rebuild fills.
