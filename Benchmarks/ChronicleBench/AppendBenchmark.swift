@@ -79,6 +79,6 @@ struct AppendBenchmark {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(total) / elapsed.timeInterval
     }
 }

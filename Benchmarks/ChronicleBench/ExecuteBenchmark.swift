@@ -40,7 +40,7 @@ struct ExecuteBenchmark {
                         chronicle.append(executed)
                         baseline.append(inserted)
                     }
-                    perWriter = max(perWriter, Int((executed / Double(writers) * settings.duration.seconds * 1.5).rounded(.up)))
+                    perWriter = max(perWriter, Int((executed / Double(writers) * settings.duration.timeInterval * 1.5).rounded(.up)))
                 }
                 return [chronicle, baseline]
             }
@@ -82,12 +82,5 @@ struct BenchIncrement: Command {
     func decide(_ counter: BenchCounter, context: CommandContext) throws -> [any Event] {
         guard counter.total + amount < 1_000_000 else { throw BenchError("The counter is full.") }
         return [BenchIncremented(amount: amount)]
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

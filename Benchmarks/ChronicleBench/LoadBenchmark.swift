@@ -44,7 +44,7 @@ struct LoadBenchmark {
         let clock = ContinuousClock()
         for _ in 0..<runs {
             let elapsed = try await clock.measure { try await body() }
-            figures.append((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * 1_000)
+            figures.append(elapsed.timeInterval * 1_000)
         }
         return figures
     }

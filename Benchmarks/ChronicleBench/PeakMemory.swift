@@ -1,3 +1,4 @@
+import Chronicle
 import Foundation
 
 /// The process's peak resident memory, from Linux's `/proc/self/status`.
@@ -22,6 +23,6 @@ enum PeakMemory {
     static func throughput(of events: Int, _ work: () async throws -> Void) async throws -> (perSecond: Double, megabytes: Double) {
         reset()
         let elapsed = try await ContinuousClock().measure { try await work() }
-        return (Double(events) / elapsed.seconds, (peakBytes() ?? 0) / 1_048_576)
+        return (Double(events) / elapsed.timeInterval, (peakBytes() ?? 0) / 1_048_576)
     }
 }

@@ -28,7 +28,7 @@ struct UpcastMigrationBenchmark {
             let elapsed = try await clock.measure { report = try await database.runUpcastMigration("bench", batchSize: 1_000) }
             guard report?.rewritten == events else { throw BenchError("The migration rewrote \(report?.rewritten ?? 0) of \(events) events.") }
             return [
-                [Double(events) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)],
+                [Double(events) / elapsed.timeInterval],
                 [(PeakMemory.peakBytes() ?? 0) / 1_048_576],
             ]
         }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Chronicle
 import ChronicleProjections
 import Foundation
 
@@ -88,7 +89,7 @@ public struct RebuildCommand<App: ChronicleApplication>: AsyncParsableCommand, S
         try await readSide.rebuild(name, mode: online ? .online : .offline) { display.report($0) }
         display.finish()
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.timeInterval
         let events = display.lastReport?.eventsReplayed ?? 0
         print("Rebuilt \(name) \(online ? "online" : "offline"): \(events) events replayed in \(seconds.formatted(.number.precision(.fractionLength(2)))) s.")
     }

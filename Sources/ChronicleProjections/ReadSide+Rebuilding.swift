@@ -229,7 +229,7 @@ extension ReadSide {
 
     static func progress(_ name: String, position: Int64, head: Int64, replayed: Int, since start: ContinuousClock.Instant) -> RebuildProgress {
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.timeInterval
         return RebuildProgress(
             projection: name, position: position, head: max(head, position), eventsReplayed: replayed,
             eventsPerSecond: seconds > 0 ? Double(replayed) / seconds : 0)

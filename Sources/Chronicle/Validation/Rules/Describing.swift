@@ -20,7 +20,7 @@ func describe(_ duration: Duration) -> String {
 
 extension Duration {
     /// The duration in seconds, as Foundation counts time.
-    var timeInterval: TimeInterval {
+    package var timeInterval: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
