@@ -108,7 +108,8 @@ struct RebuildBenchmark {
     }
 }
 
-/// One row per account: its owner, deposits and total.
+/// One row per account: its owner, deposits and total, written with row changes (an insert
+/// per opened account, an increment per deposit), combined and written per batch.
 struct BenchAccountsProjection: Projection {
     static let name = "bench_accounts"
     static let version = 1
@@ -122,16 +123,14 @@ struct BenchAccountsProjection: Projection {
     var handlers: EventReactions<ProjectionContext> {
         EventReactions {
             Handle(BenchAccountOpened.self) { event, row in
-                try await row.sql.raw("""
-                    INSERT INTO \(ident: row.table("bench_accounts")) (id, owner, deposits, total)
-                    VALUES (\(bind: row.event.stream.entityID), \(bind: event.owner), 0, 0)
-                    """).run()
+                try await row.insert(
+                    into: "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
+                    values: ["owner": .text(event.owner), "deposits": 0, "total": 0])
             }
             Handle(BenchDeposited.self) { event, row in
-                try await row.sql.raw("""
-                    UPDATE \(ident: row.table("bench_accounts")) SET deposits = deposits + 1, total = total + \(bind: event.amount)
-                    WHERE id = \(bind: row.event.stream.entityID)
-                    """).run()
+                try await row.update(
+                    "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
+                    increment: ["deposits": 1, "total": .integer(event.amount)])
             }
         }
     }

@@ -12,6 +12,7 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
             case unknownName = "unknown name"
             case rebuildInProgress = "rebuild in progress"
             case noRebuildInProgress = "no rebuild in progress"
+            case invalidRowChange = "invalid row change"
         }
 
         private let base: Base
@@ -32,6 +33,9 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
         public static let rebuildInProgress = Code(.rebuildInProgress)
         /// There is no interrupted online rebuild to discard.
         public static let noRebuildInProgress = Code(.noRebuildInProgress)
+        /// A projection's handler asked for a row change that cannot be written: an undeclared
+        /// table, a missing or null key, a column named twice, an increment that is not a number.
+        public static let invalidRowChange = Code(.invalidRowChange)
 
         /// The code's name.
         public var description: String { base.rawValue }
@@ -62,6 +66,13 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
             code: .handlerFailed,
             message: "\(name) failed at event \(event.position) (\(event.eventType) of \(event.stream)): \(underlying)",
             name: name, position: event.position, underlying: underlying)
+    }
+
+    static func rowChangesFailed(_ name: String, _ failure: RowChangesFailure) -> ReadSideError {
+        ReadSideError(
+            code: .handlerFailed,
+            message: "\(name) failed writing the row changes of \(failure.positions) (\(failure.statement)): \(failure.underlying)", name: name, position: failure.firstPosition,
+            underlying: failure.underlying)
     }
 
     /// `<code>: <message>`.

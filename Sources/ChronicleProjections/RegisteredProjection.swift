@@ -26,16 +26,28 @@ struct RegisteredProjection: Sendable {
         })
     }
 
-    /// Applies the events it handles, in order, writing to the given tables.
+    /// Applies the events it handles, in order, writing to the given tables; the handlers' row
+    /// changes are written before it returns.
     func apply(_ events: some Sequence<RecordedEvent>, sql: any SQLDatabase, dialect: DatabaseDialect, tables: [String: String]) async throws {
+        let rowChanges = RowChanges()
+        var last: ProjectionContext?
         for event in events where handlers.handles(event.eventType) {
+            let context = ProjectionContext(database: sql, rowChanges: rowChanges, event: event, dialect: dialect, tableNames: tables)
+            last = context
             do {
-                try await handlers.handle(event, ProjectionContext(sql: sql, event: event, dialect: dialect, tableNames: tables))
+                try await handlers.handle(event, context)
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let failure as RowChangesFailure {
+                throw ReadSideError.rowChangesFailed(name, failure)
             } catch {
                 throw ReadSideError.handlerFailed(name, event: event, underlying: error)
             }
+        }
+        do {
+            try await last?.writePendingRowChanges()
+        } catch let failure as RowChangesFailure {
+            throw ReadSideError.rowChangesFailed(name, failure)
         }
     }
 }

@@ -52,6 +52,18 @@ public struct ReadSideConformance: Sendable {
         case linksReactorCommandsToTheirCause
         /// A projection added to an existing log is built from it.
         case buildsNewProjectionsFromTheLog
+        /// Row changes, batched and combined per row, leave the tables their SQL would.
+        case appliesRowChangesAsTheirSQLWould
+        /// Inline row changes do too, combined over an append's events.
+        case appliesInlineRowChangesAsTheirSQLWould
+        /// Batches larger than a statement or the buffer are written whole.
+        case writesLargeBatchesOfRowChanges
+        /// An inline row change that cannot be written fails the append whole.
+        case failsInlineRowChangesWithTheAppend
+        /// An async projection stops at row changes that cannot be written, writing none.
+        case stopsAtRowChangesThatFail
+        /// A row change to an undeclared table is refused with a clear error.
+        case refusesInvalidRowChanges
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -77,6 +89,12 @@ public struct ReadSideConformance: Sendable {
             case .rebuildsToANewVersion: try await suite.rebuildsToANewVersion()
             case .linksReactorCommandsToTheirCause: try await suite.linksReactorCommandsToTheirCause()
             case .buildsNewProjectionsFromTheLog: try await suite.buildsNewProjectionsFromTheLog()
+            case .appliesRowChangesAsTheirSQLWould: try await suite.appliesRowChangesAsTheirSQLWould()
+            case .appliesInlineRowChangesAsTheirSQLWould: try await suite.appliesInlineRowChangesAsTheirSQLWould()
+            case .writesLargeBatchesOfRowChanges: try await suite.writesLargeBatchesOfRowChanges()
+            case .failsInlineRowChangesWithTheAppend: try await suite.failsInlineRowChangesWithTheAppend()
+            case .stopsAtRowChangesThatFail: try await suite.stopsAtRowChangesThatFail()
+            case .refusesInvalidRowChanges: try await suite.refusesInvalidRowChanges()
             }
         }
     }
