@@ -95,11 +95,15 @@ extension ReadSide {
             }
             var position: Int64 = 0
             var replayed = 0
-            while true {
-                try Task.checkCancellation()
-                let events = projection.mode == .inline
+            var reader = PrefetchingLogReader { [database] position in
+                projection.mode == .inline
                     ? try await database.readCommittedLog(after: position, limit: batchSize)
                     : try await readLogCatchingUp(after: position, limit: batchSize, through: head)
+            }
+            defer { reader.cancel() }
+            while true {
+                try Task.checkCancellation()
+                let events = try await reader.batch(after: position)
                 guard let last = events.last else { break }
                 try await projection.apply(events, sql: sql, dialect: dialect, tables: tables)
                 position = last.position
@@ -155,9 +159,11 @@ extension ReadSide {
         // Replay into the shadow tables, one transaction per batch, until caught up.
         var position = rebuild.position
         var replayed = 0
+        var reader = PrefetchingLogReader { position in try await readLogCatchingUp(after: position, limit: batchSize, through: head) }
+        defer { reader.cancel() }
         while true {
             try Task.checkCancellation()
-            let events = try await readLogCatchingUp(after: position, limit: batchSize, through: head)
+            let events = try await reader.batch(after: position)
             guard !events.isEmpty else { break }
             position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
                 guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
