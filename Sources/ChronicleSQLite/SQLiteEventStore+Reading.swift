@@ -54,7 +54,7 @@ extension SQLiteEventStore {
             return value
         }
         let position = Int64(try value("position").integer ?? 0)
-        guard let id = try value("event_id").string.flatMap(UUID.init(uuidString:)) else {
+        guard let id = try value("event_id").string.flatMap(UUID.init(parsing:)) else {
             throw EventStoreError(code: .databaseFailure, message: "Event \(position) has an event_id that is not a UUID.", position: position)
         }
         let createdAt = Timestamp.date(microsecondsSince1970: Int64(try value("created_at").integer ?? 0))
