@@ -10,8 +10,25 @@ extension RecordedEvent {
 
     /// A recorded event from a row of ``postgresColumns``.
     init(postgresRow row: PostgresRow) throws {
-        let (position, id, entityType, entityID, version, eventType, schemaVersion, meta, data, createdAt) = try row.decode(
-            (Int64, UUID, String, String, Int, String, Int, ByteBuffer, ByteBuffer, PostgresTimestamp).self)
+        // Cell by cell: each decode is specialised for its type, where decoding the row as one
+        // tuple builds generic metadata for every row.
+        var cells = row.makeIterator()
+        func next<Value: PostgresDecodable>(_ type: Value.Type) throws -> Value {
+            guard let cell = cells.next() else {
+                throw EventStoreError(code: .databaseFailure, message: "A row of events has fewer columns than \(Self.postgresColumns).")
+            }
+            return try cell.decode(type)
+        }
+        let position = try next(Int64.self)
+        let id = try next(UUID.self)
+        let entityType = try next(String.self)
+        let entityID = try next(String.self)
+        let version = try next(Int.self)
+        let eventType = try next(String.self)
+        let schemaVersion = try next(Int.self)
+        let meta = try next(ByteBuffer.self)
+        let data = try next(ByteBuffer.self)
+        let createdAt = try next(PostgresTimestamp.self)
         let metadata: EventMetadata
         do {
             metadata = try EventMetadata(
