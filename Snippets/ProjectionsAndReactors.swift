@@ -47,6 +47,30 @@ struct OccupancyProjection: Projection {
 }
 // snippet.end
 
+// snippet.row-changes
+/// The same table written with row changes: combined per room and written per batch.
+struct RoomsProjection: Projection {
+    static let name = "rooms"
+    static let version = 1
+    static let tables = [
+        ProjectionTable("rooms", ["CREATE TABLE {table} (room TEXT PRIMARY KEY, guest TEXT, nights INTEGER NOT NULL)"])
+    ]
+
+    var handlers: EventReactions<ProjectionContext> {
+        EventReactions {
+            Handle(RoomBooked.self) { event, row in
+                try await row.upsert(
+                    into: "rooms", key: ["room": .text(row.event.stream.entityID)],
+                    values: ["guest": .text(event.guest), "nights": .integer(event.nights)])
+            }
+            Handle(RoomCheckedOut.self) { _, row in
+                try await row.update("rooms", key: ["room": .text(row.event.stream.entityID)], set: ["guest": nil, "nights": 0])
+            }
+        }
+    }
+}
+// snippet.end
+
 // snippet.reactor
 /// Sends a welcome note for each booking, at most once per event.
 struct WelcomeNotes: Reactor {

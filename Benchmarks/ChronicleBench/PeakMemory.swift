@@ -1,10 +1,21 @@
 import Chronicle
 import Foundation
 
+#if os(Linux)
+/// glibc's `malloc_trim(3)`, which `Glibc` does not export.
+@_silgen_name("malloc_trim")
+private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// The process's peak resident memory, from Linux's `/proc/self/status`.
 enum PeakMemory {
-    /// Starts a new peak from the current resident size (writes `5` to `/proc/self/clear_refs`).
+    /// Starts a new peak from the current resident size (writes `5` to `/proc/self/clear_refs`),
+    /// after handing memory that is free but still mapped (what seeding the log left in
+    /// malloc's arenas) back to the system, so that the peak is what the work itself holds.
     static func reset() {
+        #if os(Linux)
+        _ = mallocTrim(0)
+        #endif
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
         try? handle.write(contentsOf: Data("5".utf8))
         try? handle.close()
