@@ -133,11 +133,15 @@ struct StatementShape: Hashable, Sendable {
         return sql
     }
 
-    /// `WITH v (k0, c0, …) AS (VALUES (…), (…)) UPDATE t SET s = v.c0, n = NULL, i = t.i + v.c1
-    /// FROM v WHERE t.k = v.k0`.
+    /// The name of the update's list of changes, one no projection table takes (table names
+    /// have no double underscore).
+    private static let changes = "chronicle__changes"
+
+    /// `WITH changes (k0, s0, i0) AS (VALUES (…), (…)) UPDATE t SET s = changes.s0, n = NULL,
+    /// i = t.i + changes.i0 FROM changes WHERE t.k = changes.k0`.
     private func update(_ rows: some Collection<PendingRow>) -> SQLQueryString {
         let bound = columns.filter { $0.kind != .null }
-        var sql: SQLQueryString = "WITH v ("
+        var sql: SQLQueryString = "WITH \(unsafeRaw: Self.changes) ("
         sql.append(names: key.indices.map { "k\($0)" } + bound.indices.map { "s\($0)" } + increments.indices.map { "i\($0)" })
         sql.appendLiteral(") AS (VALUES ")
         sql.append(tuples: rows) { row in
@@ -152,17 +156,17 @@ struct StatementShape: Hashable, Sendable {
             if column.kind == .null {
                 assignments.append("\(ident: column.name) = NULL")
             } else {
-                assignments.append("\(ident: column.name) = v.\(ident: "s\(boundIndex)")")
+                assignments.append("\(ident: column.name) = \(unsafeRaw: Self.changes).\(ident: "s\(boundIndex)")")
                 boundIndex += 1
             }
         }
         for (index, column) in increments.enumerated() {
-            assignments.append("\(ident: column.name) = \(ident: table).\(ident: column.name) + v.\(ident: "i\(index)")")
+            assignments.append("\(ident: column.name) = \(ident: table).\(ident: column.name) + \(unsafeRaw: Self.changes).\(ident: "i\(index)")")
         }
         sql.appendInterpolation(assignments.joined(separator: ", "))
-        sql.appendLiteral(" FROM v WHERE ")
+        sql.appendLiteral(" FROM \(Self.changes) WHERE ")
         sql.appendInterpolation(
-            key.enumerated().map { index, column -> SQLQueryString in "\(ident: table).\(ident: column.name) = v.\(ident: "k\(index)")" }
+            key.enumerated().map { index, column -> SQLQueryString in "\(ident: table).\(ident: column.name) = \(unsafeRaw: Self.changes).\(ident: "k\(index)")" }
                 .joined(separator: " AND "))
         return sql
     }
