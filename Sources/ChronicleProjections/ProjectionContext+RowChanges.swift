@@ -82,9 +82,7 @@ extension ProjectionContext {
     ///
     /// ``sql`` does this itself; the read side does it at the end of every batch.
     func writePendingRowChanges() async throws {
-        let pending = rowChanges.takeAll()
-        guard !pending.isEmpty else { return }
-        try await RowChangeWriter.write(pending, on: database)
+        try await rowChanges.write(on: database)
     }
 
     /// Adds a change to the batch's pending ones, writing them first when the change cannot

@@ -30,10 +30,8 @@ struct RegisteredProjection: Sendable {
     /// changes are written before it returns.
     func apply(_ events: some Sequence<RecordedEvent>, sql: any SQLDatabase, dialect: DatabaseDialect, tables: [String: String]) async throws {
         let rowChanges = RowChanges()
-        var last: ProjectionContext?
         for event in events where handlers.handles(event.eventType) {
             let context = ProjectionContext(database: sql, rowChanges: rowChanges, event: event, dialect: dialect, tableNames: tables)
-            last = context
             do {
                 try await handlers.handle(event, context)
             } catch is CancellationError {
@@ -45,7 +43,7 @@ struct RegisteredProjection: Sendable {
             }
         }
         do {
-            try await last?.writePendingRowChanges()
+            try await rowChanges.write(on: sql)
         } catch let failure as RowChangesFailure {
             throw ReadSideError.rowChangesFailed(name, failure)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// The row changes of a batch that are not written yet: one pending change per row, in the
 /// order rows were first changed.
@@ -32,8 +33,17 @@ final class RowChanges: @unchecked Sendable {
     /// Whether enough rows wait that they should be written now.
     var isFull: Bool { lock.withLock { rows.count >= Self.capacity } }
 
+    /// Writes the pending rows on a transaction, leaving the buffer empty.
+    ///
+    /// - Throws: ``RowChangesFailure`` naming the statement and the events that failed.
+    func write(on sql: any SQLDatabase) async throws {
+        let pending = takeAll()
+        guard !pending.isEmpty else { return }
+        try await RowChangeWriter.write(pending, on: sql)
+    }
+
     /// The pending rows, in the order they were first changed, leaving the buffer empty.
-    func takeAll() -> [PendingRow] {
+    private func takeAll() -> [PendingRow] {
         lock.withLock {
             defer {
                 rows = []
