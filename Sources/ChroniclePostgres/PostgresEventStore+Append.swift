@@ -15,11 +15,16 @@ extension PostgresEventStore {
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        let result = try await append.retryingLostRaces {
-            try await client.withConnection { connection in
-                try await insert(append, on: connection, insideTransaction: false)
-            }
-        }
+        let result = try await groupCommit.append(
+            append,
+            writeAlone: { append in
+                try await append.retryingLostRaces {
+                    try await client.withConnection { connection in
+                        try await insert(append, on: connection, insideTransaction: false)
+                    }
+                }
+            },
+            writeGroup: { appends in await self.insert(appends) })
         announceAppend()
         return result
     }
@@ -47,6 +52,26 @@ extension PostgresEventStore {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         return try await insert(append, on: connection, insideTransaction: true)
+    }
+
+    /// Writes a group of appends to different entities with one statement (`GroupAppendStatement`)
+    /// and tells what became of each: written, refused (its expectation did not hold, or the
+    /// statement failed on the server and wrote nothing), or failed (the connection was lost and
+    /// whether the group committed is unknown).
+    func insert(_ appends: [PreparedAppend]) async -> [GroupCommit.Outcome] {
+        var rows: [String: [(version: Int, position: Int64)]] = [:]
+        do {
+            try await client.withConnection { connection in
+                for try await row in try await connection.execute(GroupAppendStatement(appends: appends), logger: configuration.logger) {
+                    rows[row.entityID, default: []].append((row.version, row.position))
+                }
+            }
+        } catch {
+            if Self.serverError(in: error) != nil { return appends.map { _ in .refused } }
+            let failure = Self.databaseFailure(error)
+            return appends.map { _ in .failed(failure) }
+        }
+        return GroupCommit.outcomes(of: appends, writtenRows: rows)
     }
 
     /// Runs the append statement and explains a refusal on the same connection, which is still

@@ -8,7 +8,10 @@ public import ServiceLifecycle
 /// The production event store: PostgreSQL through PostgresNIO.
 ///
 /// Appends from many processes and connections run in parallel; each is one statement, so an
-/// append is one round trip and one transaction.
+/// append is one round trip and one transaction. Under load, appends of this store that wait
+/// for a turn (``Configuration/appendGroups``) are written in groups: one statement and one
+/// durable commit for the group, each append still all or nothing and checked against its own
+/// expected version.
 /// Readers of the global log never skip an event, however transactions commit (see
 /// `Migrations/postgres/0001_create_events.sql`, "Reading in order").
 ///
@@ -41,6 +44,12 @@ public final class PostgresEventStore: EventStore, Service {
         /// round trip and a commit per append; other processes learn of appends at most this
         /// much later. This process's own runners are woken at once.
         public var announcementInterval: Duration
+        /// How many appends (or groups of appends) are written at a time. Appends that arrive
+        /// while this many are being written wait, and those to different entities are then
+        /// written together: one statement and one commit for the group, each append still
+        /// checked against its own expected version. A lone append is written at once. Default: 4
+        /// (values below 1 count as 1).
+        public var appendGroups: Int
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
@@ -48,13 +57,15 @@ public final class PostgresEventStore: EventStore, Service {
             now: @escaping @Sendable () -> Date = Date.init,
             upcasters: Upcasters = Upcasters(),
             logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
-            announcementInterval: Duration = .milliseconds(10)
+            announcementInterval: Duration = .milliseconds(10),
+            appendGroups: Int = 4
         ) {
             self.limits = limits
             self.now = now
             self.upcasters = upcasters
             self.logger = logger
             self.announcementInterval = announcementInterval
+            self.appendGroups = appendGroups
         }
     }
 
@@ -65,6 +76,9 @@ public final class PostgresEventStore: EventStore, Service {
     public let client: PostgresClient
 
     private let ownsClient: Bool
+
+    /// Groups the appends that arrive while others are written.
+    let groupCommit: GroupCommit
 
     /// Signals appends to this process's runners.
     let appended = AppendBroadcast()
@@ -87,6 +101,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.client = client
         self.configuration = configuration
         self.ownsClient = false
+        self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
     /// Creates a store and its own client from a connection URL.
@@ -110,6 +125,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         self.configuration = configuration
         self.ownsClient = true
+        self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
     /// Runs the store until the task is cancelled or the service group shuts down: its client

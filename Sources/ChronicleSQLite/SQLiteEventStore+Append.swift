@@ -8,7 +8,8 @@ extension SQLiteEventStore {
     ///
     /// One statement reads the entity's current version, checks the expectation, and inserts the
     /// events (one transaction of several statements for very large appends). Appends from this
-    /// process take turns on the writer connection; a concurrent append from another process
+    /// process take turns on the writer connection, and those that wait for their turn are then
+    /// written together, one statement and one commit for the group (`GroupCommit`); a concurrent append from another process
     /// that wins the race trips the unique `(entity_id, version)` index and turns into
     /// `EventStoreError.Code.wrongExpectedVersion`.
     @discardableResult
@@ -17,9 +18,14 @@ extension SQLiteEventStore {
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         let result: AppendResult
         do {
-            result = try await writeLock.withLock {
-                try await append.retryingLostRaces { try await self.insert(append, insideTransaction: false) }
-            }
+            result = try await groupCommit.append(
+                append,
+                writeAlone: { append in
+                    try await self.writeLock.withLock {
+                        try await append.retryingLostRaces { try await self.insert(append, insideTransaction: false) }
+                    }
+                },
+                writeGroup: { appends in await self.insert(appends) })
         } catch {
             throw Self.databaseFailure(error, stream: stream)
         }
@@ -88,15 +94,7 @@ extension SQLiteEventStore {
         for (offset, entry) in entries.enumerated() {
             let first = binds.count + 1
             rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6))")
-            binds += [
-                .text(entry.id.uuidString.lowercased()),
-                .integer(offset + 1),
-                .text(entry.eventType),
-                .integer(entry.schemaVersion),
-                .text(String(decoding: entry.metadataJSON, as: UTF8.self)),
-                .text(String(decoding: entry.data, as: UTF8.self)),
-                .integer(Int(Timestamp.microseconds(since1970: entry.createdAt))),
-            ]
+            binds += Self.binds(of: entry, at: offset + 1)
         }
         // `e.column2` is the event's place in the append: 1, 2, 3, ... The newest event of the
         // entity, if any, gives its version and type.
@@ -109,6 +107,20 @@ extension SQLiteEventStore {
             RETURNING position, version
             """
         return (sql, binds)
+    }
+
+    /// The seven values of an event row: id, place in its append (from 1), type, schema version,
+    /// metadata, data, time.
+    static func binds(of entry: PreparedAppend.Entry, at place: Int) -> [SQLiteData] {
+        [
+            .text(entry.id.uuidString.lowercased()),
+            .integer(place),
+            .text(entry.eventType),
+            .integer(entry.schemaVersion),
+            .text(String(decoding: entry.metadataJSON, as: UTF8.self)),
+            .text(String(decoding: entry.data, as: UTF8.self)),
+            .integer(Int(Timestamp.microseconds(since1970: entry.createdAt))),
+        ]
     }
 
     /// The error of an insert whose expectation failed: the entity's type or version as stored

@@ -73,6 +73,8 @@ public final class SQLiteEventStore: EventStore {
     let writer: SQLiteConnection
     let reader: SQLiteConnection
     let writeLock = AsyncLock()
+    /// Groups the appends that wait for the writer: SQLite writes one transaction at a time.
+    let groupCommit = GroupCommit(maximumGroups: 1, maximumEvents: SQLiteEventStore.maximumEventsPerGroup)
     let appended = AppendBroadcast()
 
     /// Opens (and by default creates and migrates) the store at a path.

@@ -60,6 +60,7 @@ public struct EventStoreConformance: Sendable {
         case .admitsOneWinnerPerVersion: try await admitsOneWinnerPerVersion(sourceLocation: sourceLocation)
         case .ordersConcurrentAppendsAtAnyVersion: try await ordersConcurrentAppendsAtAnyVersion(sourceLocation: sourceLocation)
         case .appendsToManyEntitiesInParallel: try await appendsToManyEntitiesInParallel(sourceLocation: sourceLocation)
+        case .decidesEachOfManyConcurrentAppends: try await decidesEachOfManyConcurrentAppends(sourceLocation: sourceLocation)
         case .readsUnknownEventTypes: try await readsUnknownEventTypes(sourceLocation: sourceLocation)
         case .decodesRegisteredEvents: try await decodesRegisteredEvents(sourceLocation: sourceLocation)
         case .rejectsEmptyEventType: try await rejectsEmptyEventType(sourceLocation: sourceLocation)
@@ -116,6 +117,8 @@ public struct EventStoreConformance: Sendable {
         case ordersConcurrentAppendsAtAnyVersion
         /// Many entities appended in parallel keep their own versions.
         case appendsToManyEntitiesInParallel
+        /// Hundreds of concurrent appends, many bound to fail, each get their own outcome.
+        case decidesEachOfManyConcurrentAppends
         /// An unregistered event type reads raw and fails to decode clearly.
         case readsUnknownEventTypes
         /// Registered types decode; wrong schema versions and data fail clearly.

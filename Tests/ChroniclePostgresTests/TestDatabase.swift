@@ -24,6 +24,7 @@ enum TestDatabase {
         limits: EventLimits = EventLimits(),
         upcasters: Upcasters = Upcasters(),
         maximumConnections: Int = 4,
+        appendGroups: Int = 4,
         migrated: Bool = true,
         _ body: @Sendable (PostgresEventStore) async throws -> Void
     ) async throws {
@@ -35,7 +36,7 @@ enum TestDatabase {
         clientConfiguration.options.maximumConnections = maximumConnections
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
-            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters))
+            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters, appendGroups: appendGroups))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

@@ -1,0 +1,167 @@
+/// Gathers the appends that arrive while others are being written, so that they commit together:
+/// one statement, one transaction and one durable commit for a group of appends to different
+/// entities, instead of one each.
+///
+/// At most ``maximumGroups`` groups are written at a time. An append that finds one free writes
+/// at once (alone, if nothing else waits: a single writer sees no delay); otherwise it waits, and
+/// the appends that waited meanwhile form the next group when a group finishes. A group holds at
+/// most one append per entity (the second waits for the next group) and at most
+/// ``maximumEvents`` events; an append with more events than that is written alone.
+///
+/// Every append in a group keeps its own expectation: the driver's group statement writes the
+/// appends whose expectation holds and reports the others as ``Outcome/refused``, which are then
+/// written alone, so that they fail (or, at `ExpectedVersion.any`, are tried again) exactly as a
+/// single append does. A group statement that fails as a whole wrote nothing, and each of its
+/// appends is written alone too.
+package actor GroupCommit {
+    /// What became of one append of a group.
+    package enum Outcome: Sendable {
+        /// The append was written with the group.
+        case written(AppendResult)
+        /// Nothing of the append was written (its expectation did not hold, or the group failed
+        /// before anything was committed): it is written alone.
+        case refused
+        /// The append failed and whether it was written is unknown (the connection was lost
+        /// during the commit): the caller gets the error, as for a single append.
+        case failed(any Error)
+    }
+
+    /// What an append waiting for its turn is told to do.
+    private enum Turn: Sendable {
+        /// Write this group (which starts with the append told); its number is handed back to
+        /// ``finish(_:outcomes:)``.
+        case write(group: Int, appends: [PreparedAppend])
+        /// The leader of the append's group has finished it.
+        case finished(Outcome)
+    }
+
+    private struct Waiting {
+        let append: PreparedAppend
+        let turn: CheckedContinuation<Turn, Never>
+    }
+
+    /// How many groups are written at a time.
+    package let maximumGroups: Int
+    /// The most events in one group.
+    package let maximumEvents: Int
+
+    private var waiting: [Waiting] = []
+    /// The groups being written, by number: their members other than the leader.
+    private var writing: [Int: [Waiting]] = [:]
+    private var nextGroup = 0
+
+    /// Creates a group commit.
+    ///
+    /// - Parameters:
+    ///   - maximumGroups: How many groups are written at a time: the store's parallelism for
+    ///     appends. At least 1.
+    ///   - maximumEvents: The most events in one group. At least 1.
+    package init(maximumGroups: Int, maximumEvents: Int) {
+        self.maximumGroups = max(1, maximumGroups)
+        self.maximumEvents = max(1, maximumEvents)
+    }
+
+    /// Appends with others that wait at the same time, or alone.
+    ///
+    /// - Parameters:
+    ///   - append: The append.
+    ///   - writeAlone: Writes one append the usual way, with its own errors and retries.
+    ///   - writeGroup: Writes several appends (to different entities) at once and tells what
+    ///     became of each, in their order. It does not throw: a failure is an outcome.
+    nonisolated package func append(
+        _ append: PreparedAppend,
+        writeAlone: @Sendable (PreparedAppend) async throws -> AppendResult,
+        writeGroup: @escaping @Sendable ([PreparedAppend]) async -> [Outcome]
+    ) async throws -> AppendResult {
+        guard append.entries.count <= maximumEvents else { return try await writeAlone(append) }
+        let outcome: Outcome
+        switch await turn(for: append) {
+        case .finished(let finished):
+            outcome = finished
+        case .write(let group, let appends) where appends.count == 1:
+            let result: Result<AppendResult, any Error>
+            do {
+                result = .success(try await writeAlone(append))
+            } catch {
+                result = .failure(error)
+            }
+            _ = await finish(group, outcomes: [.refused])
+            return try result.get()
+        case .write(let group, let appends):
+            // The group is the work of all its members: the leader's cancellation does not stop it.
+            let outcomes = await Task { await writeGroup(appends) }.value
+            outcome = await finish(group, outcomes: outcomes)
+        }
+        switch outcome {
+        case .written(let result): return result
+        case .refused: return try await writeAlone(append)
+        case .failed(let error): throw error
+        }
+    }
+
+    /// What became of each append of a group, from the rows its statement inserted (version and
+    /// position, by entity id): written when all its events came back, refused when none did.
+    package static func outcomes(
+        of appends: [PreparedAppend], writtenRows: [String: [(version: Int, position: Int64)]]
+    ) -> [Outcome] {
+        appends.map { append in
+            guard let written = writtenRows[append.stream.entityID] else { return .refused }
+            let ordered = written.sorted { $0.version < $1.version }
+            guard ordered.count == append.entries.count, let firstVersion = ordered.first?.version else {
+                return .failed(EventStoreError(
+                    code: .databaseFailure,
+                    message: "The group append returned \(ordered.count) positions for \(append.entries.count) events.",
+                    stream: append.stream))
+            }
+            return .written(AppendResult(events: append.recordedEvents(after: firstVersion - 1, positions: ordered.map(\.position))))
+        }
+    }
+
+    /// Waits until the append is written by its group's leader, or is to lead a group itself.
+    private func turn(for append: PreparedAppend) async -> Turn {
+        await withCheckedContinuation { turn in
+            waiting.append(Waiting(append: append, turn: turn))
+            startGroups()
+        }
+    }
+
+    /// Tells the group's other members what became of their appends, and starts the next groups.
+    /// Returns the leader's own outcome.
+    private func finish(_ group: Int, outcomes: [Outcome]) -> Outcome {
+        let members = writing.removeValue(forKey: group) ?? []
+        for (offset, member) in members.enumerated() {
+            let outcome = offset + 1 < outcomes.count ? outcomes[offset + 1] : Self.missingOutcome
+            member.turn.resume(returning: .finished(outcome))
+        }
+        startGroups()
+        return outcomes.first ?? Self.missingOutcome
+    }
+
+    private static let missingOutcome = Outcome.failed(
+        EventStoreError(code: .databaseFailure, message: "The group commit lost track of an append's outcome."))
+
+    /// Forms groups from the waiting appends, oldest first, while fewer than `maximumGroups` are
+    /// being written, and tells each group's first append to write it.
+    private func startGroups() {
+        while writing.count < maximumGroups, !waiting.isEmpty {
+            var members: [Waiting] = []
+            var later: [Waiting] = []
+            var entities: Set<String> = []
+            var events = 0
+            for candidate in waiting {
+                let count = candidate.append.entries.count
+                if events + count <= maximumEvents, entities.insert(candidate.append.stream.entityID).inserted {
+                    members.append(candidate)
+                    events += count
+                } else {
+                    later.append(candidate)
+                }
+            }
+            waiting = later
+            let group = nextGroup
+            nextGroup += 1
+            writing[group] = Array(members.dropFirst())
+            members[0].turn.resume(returning: .write(group: group, appends: members.map(\.append)))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Chronicle
+import ChroniclePostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// Appends that arrive while others are written commit together (see `GroupCommit`); these
+/// tests look at the rows to show that they do, and at a group that loses a race.
+@Suite("PostgreSQL group commit", TestDatabase.available)
+struct PostgresGroupCommitTests {
+    let logger = Logger(label: "chronicle.tests")
+
+    static func event(_ text: String) -> NewEvent {
+        NewEvent(eventType: "test.happened", data: Data(#"{"text":"\#(text)"}"#.utf8))
+    }
+
+    /// The transaction ids and positions of the log, in position order.
+    static func transactions(of store: PostgresEventStore) async throws -> [(transaction: String, position: Int64)] {
+        try await store.client.withConnection { connection in
+            var rows: [(String, Int64)] = []
+            for try await row in try await connection.query(
+                "SELECT transaction_id::text, position FROM events ORDER BY position", logger: Logger(label: "chronicle.tests"))
+                .decode((String, Int64).self)
+            {
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
+    /// 100 appends at once to different entities share transactions, and each transaction's
+    /// events hold consecutive positions (the order readers rely on).
+    @Test func concurrentAppendsCommitTogether() async throws {
+        try await TestDatabase.withStore(appendGroups: 2) { store in
+            let appends = 100
+            try await withThrowingDiscardingTaskGroup { group in
+                for number in 0..<appends {
+                    group.addTask {
+                        let events = (0...(number % 2)).map { Self.event("\(number).\($0)") }
+                        try await store.append(events, to: StreamName(entityType: "note", entityID: "n\(number)"), expected: .noEvents)
+                    }
+                }
+            }
+            let rows = try await Self.transactions(of: store)
+            #expect(rows.count == 150)
+            let transactions = Dictionary(grouping: rows, by: \.transaction)
+            #expect(transactions.count < appends, "some appends shared a transaction: \(transactions.count) for \(appends)")
+            for (transaction, members) in transactions {
+                let positions = members.map(\.position).sorted()
+                #expect(positions == Array(positions[0]...(positions[0] + Int64(positions.count) - 1)), "transaction \(transaction)")
+            }
+        }
+    }
+
+    /// A group whose statement collides with a transaction outside the store (the unique index
+    /// on `(entity_id, version)`) writes nothing, and each of its appends is then written alone:
+    /// the one that lost the race fails with the version that won, the others are written once.
+    @Test func aGroupThatLosesARaceIsWrittenAppendByAppend() async throws {
+        try await TestDatabase.withStore(maximumConnections: 6, appendGroups: 1) { store in
+            try await store.client.withConnection { blocking in
+                try await store.client.withConnection { racing in
+                    // Two uncommitted rows outside the store: version 1 of `blocker` and of `raced`.
+                    for (connection, entity) in [(blocking, "blocker"), (racing, "raced")] {
+                        try await connection.query("BEGIN", logger: logger)
+                        try await connection.query(
+                            """
+                            INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+                                                event_type, schema_version, meta, data, created_at)
+                            VALUES (nextval('events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'note',
+                                    \(entity), 1, 'test.happened', 1, '{}', '{}', now())
+                            """, logger: logger)
+                    }
+                    // The store's one writing slot waits on `blocker`'s row; meanwhile 20 appends queue.
+                    let blocked = Task { try await store.append([Self.event("blocked")], to: StreamName(entityType: "note", entityID: "blocker"), expected: .any) }
+                    try await Task.sleep(for: .milliseconds(200))
+                    let raced = Task { try await store.append([Self.event("raced")], to: StreamName(entityType: "note", entityID: "raced"), expected: .noEvents) }
+                    let others = (0..<20).map { number in
+                        Task { try await store.append([Self.event("\(number)")], to: StreamName(entityType: "note", entityID: "other\(number)"), expected: .noEvents) }
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
+                    // `blocker` commits: its append is tried again at version 2 and the queued
+                    // appends are written as one group, which reads `raced` at version 0 and
+                    // waits on its row. `raced` commits: the group fails on the unique index.
+                    try await blocking.query("COMMIT", logger: logger)
+                    #expect(try await blocked.value.version == 2)
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await racing.query("COMMIT", logger: logger)
+
+                    let error = await #expect(throws: EventStoreError.self) { try await raced.value }
+                    #expect(error?.code == .wrongExpectedVersion)
+                    #expect(error?.actualVersion == 1)
+                    for task in others {
+                        #expect(try await task.value.version == 1)
+                    }
+                }
+            }
+            let rows = try await Self.transactions(of: store)
+            #expect(rows.count == 2 + 1 + 20, "the outside rows, the blocked append, each other append once")
+            let raced = try await store.readStream(StreamName(entityType: "note", entityID: "raced"))
+            #expect(raced.count == 1)
+        }
+    }
+}
