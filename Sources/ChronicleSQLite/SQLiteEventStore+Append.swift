@@ -9,9 +9,9 @@ extension SQLiteEventStore {
     /// One statement reads the entity's current version, checks the expectation, and inserts the
     /// events (one transaction of several statements for very large appends). Appends from this
     /// process take turns on the writer connection, and those that wait for their turn are then
-    /// written together, one statement and one commit for the group (`GroupCommit`); a concurrent append from another process
-    /// that wins the race trips the unique `(entity_id, version)` index and turns into
-    /// `EventStoreError.Code.wrongExpectedVersion`.
+    /// written together, one statement and one commit for the group (`GroupCommit`). A
+    /// concurrent append from another process that wins the race trips the unique
+    /// `(entity_id, version)` index and turns into `EventStoreError.Code.wrongExpectedVersion`.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
