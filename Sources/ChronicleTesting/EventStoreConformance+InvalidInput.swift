@@ -67,6 +67,39 @@ extension EventStoreConformance {
         }
     }
 
+    /// Strings no database can store faithfully in text (a NUL character, an unpaired surrogate
+    /// escape) are refused wherever they are, naming where; look-alikes that are fine are kept.
+    public func rejectsUnstorableText(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let refused: [(name: String, event: NewEvent, place: String)] = [
+            ("NUL in a string", Self.raw(#"{"reason": "stop\u0000here"}"#), "reason"),
+            ("NUL deep inside", Self.raw(#"{"a": [1, {"b": "ok"}, {"c": ["x", "\u0000"]}]}"#), "a[2].c[1]"),
+            ("NUL in a key", Self.raw(#"{"k\u0000ey": 1}"#), "k"),
+            ("a typed event with NUL", try Self.noted("cut\u{0}short"), "text"),
+            ("NUL in metadata", try Self.noted("fine", metadata: EventMetadata(custom: ["note": .string("a\u{0}b")])), "note"),
+            ("NUL in the actor", try Self.noted("fine", metadata: EventMetadata(actor: "user\u{0}7")), "actor"),
+            ("a lone high surrogate", Self.raw(#"{"s": "\ud800"}"#), "s"),
+            ("a lone low surrogate", Self.raw(#"{"s": ["\udc00x"]}"#), "s[0]"),
+            ("a high surrogate before a non-surrogate", Self.raw(#"{"s": "\ud800\u0041"}"#), "s"),
+        ]
+        try await withStore { store in
+            let stream = Self.stream("unstorable")
+            for (name, event, place) in refused {
+                let error = try await expectRefused(.invalidInput, by: store, touching: [stream], name, sourceLocation: sourceLocation) {
+                    try await store.append([event], to: stream, expected: .any)
+                }
+                #expect(error?.message.contains(" at \(place)") == true, "\(name): the message names \(place): \(String(describing: error))", sourceLocation: sourceLocation)
+            }
+            // A backslash before "u0000" is text, and a surrogate pair is one character: both are kept.
+            let kept = [Self.raw(#"{"s": "\\u0000", "t": "\ud83d\ude00", "u": "\u00e9\n"}"#)]
+            let appended = try await store.append(kept, to: stream, expected: .noEvents)
+            let read = try await store.readStream(stream)
+            #expect(read == appended.events, sourceLocation: sourceLocation)
+            #expect(
+                try Self.json(read[0].data) == .object(["s": .string("\\u0000"), "t": .string("😀"), "u": .string("é\n")]),
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Data, metadata and batches over the configured limits are refused.
     public func rejectsOversizedPayloads(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let limits = EventLimits(maximumDataSize: 1_000, maximumMetadataSize: 300, maximumEventsPerAppend: 5)

@@ -67,6 +67,7 @@ public struct EventStoreConformance: Sendable {
         case .rejectsInvalidStreamNames: try await rejectsInvalidStreamNames(sourceLocation: sourceLocation)
         case .rejectsNegativeExpectedVersion: try await rejectsNegativeExpectedVersion(sourceLocation: sourceLocation)
         case .rejectsNonJSONData: try await rejectsNonJSONData(sourceLocation: sourceLocation)
+        case .rejectsUnstorableText: try await rejectsUnstorableText(sourceLocation: sourceLocation)
         case .rejectsOversizedPayloads: try await rejectsOversizedPayloads(sourceLocation: sourceLocation)
         case .rejectsMalformedAppends: try await rejectsMalformedAppends(sourceLocation: sourceLocation)
         case .rejectsInvalidReads: try await rejectsInvalidReads(sourceLocation: sourceLocation)
@@ -131,6 +132,8 @@ public struct EventStoreConformance: Sendable {
         case rejectsNegativeExpectedVersion
         /// Raw data that is not a JSON object is refused.
         case rejectsNonJSONData
+        /// Strings no database can store in text (NUL, unpaired surrogates) are refused, naming where.
+        case rejectsUnstorableText
         /// Data, metadata and batches over the configured limits are refused.
         case rejectsOversizedPayloads
         /// Empty appends, repeated ids, bad schema versions and reserved metadata keys are refused.

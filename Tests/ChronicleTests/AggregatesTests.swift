@@ -98,17 +98,25 @@ struct AggregatesTests {
         #expect(try await store.headPosition() == 0)
     }
 
-    @Test func surfacesTheConflictAfterTheLastAttempt() async throws {
+    @Test func reportsBusyOnceTheRetryBudgetIsSpent() async throws {
         let store = InMemoryEventStore()
         let id = EntityID<Counter>.random()
         // Every execution is overtaken by another writer between its load and its append.
         let racing = RacingStore(base: store, stream: StreamName(id))
-        let aggregates = Aggregates(store: racing, snapshots: nil, configuration: .init(maximumAttempts: 3))
+        let aggregates = Aggregates(store: racing, snapshots: nil, configuration: .init(retryBudget: .milliseconds(200)))
         let error = await #expect(throws: EventStoreError.self) {
             try await aggregates.execute(Increment(), on: id)
         }
-        #expect(error?.code == .wrongExpectedVersion)
-        #expect(await racing.appendsAttempted == 3)
+        #expect(error?.code == .busy, "a caller that asked for no version never sees a version conflict: \(String(describing: error))")
+        #expect(error?.message.contains("retry later") == true)
+        #expect(await racing.appendsAttempted > 1, "decided again after backoff")
+        let attempted = await racing.appendsAttempted
+        #expect(try await store.readStream(StreamName(id)).count == attempted, "only the other writer's events were appended")
+
+        let noBudget = Aggregates(store: racing, snapshots: nil, configuration: .init(retryBudget: .zero))
+        let before = await racing.appendsAttempted
+        await #expect(throws: EventStoreError.self) { try await noBudget.execute(Increment(), on: id) }
+        #expect(await racing.appendsAttempted == before + 1, "no budget: one attempt")
     }
 
     @Test func refusesAStaleExpectedVersionWithoutDecidingAgain() async throws {
@@ -126,7 +134,7 @@ struct AggregatesTests {
         // Overtaken between load and append: no second decision either.
         let counter = EntityID<Counter>.random()
         let racing = RacingStore(base: store, stream: StreamName(counter))
-        let raced = Aggregates(store: racing, snapshots: nil, configuration: .init(maximumAttempts: 5))
+        let raced = Aggregates(store: racing, snapshots: nil, configuration: .init(retryBudget: .seconds(1)))
         await #expect(throws: EventStoreError.self) { try await raced.execute(Increment(), on: counter, expected: .noEvents) }
         #expect(await racing.appendsAttempted == 1)
     }

@@ -6,33 +6,45 @@ public import Testing
 
 /// Checks of the execute pipeline and snapshots that every store runs.
 public enum WriteSideChecks: Sendable {
-    /// 20 concurrent increments of one counter through the pipeline: exactly 20 events at
-    /// versions 1…20, with the conflicts retried and counted.
+    /// 20 concurrent increments of one counter through one `Aggregates` (one process): they
+    /// queue, so none conflicts; then 20 more through two `Aggregates` with queues of their own
+    /// (two processes): their conflicts are decided again after a backoff, counted, and never
+    /// reach the caller.
     ///
-    /// - Parameter conflictsExpected: Whether the store interleaves the executions enough that
-    ///   some must conflict (true of the databases; the in-memory actor may run them one by one).
+    /// - Parameter conflictsExpected: Whether the store interleaves the two processes' executions
+    ///   enough that some must conflict (true of the databases; the in-memory actor may run them
+    ///   one by one).
     public static func concurrentExecutes(
         in store: @escaping StoreScope, conflictsExpected: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await store(EventLimits()) { store in
             let metrics = TestMetrics()
-            let aggregates = Aggregates(
-                store: store, snapshots: nil, configuration: .init(maximumAttempts: 25, metrics: metrics))
+            let configuration = Aggregates.Configuration(retryBudget: .seconds(10), metrics: metrics)
+            let aggregates = Aggregates(store: store, snapshots: nil, configuration: configuration)
             let id = EntityID<Counter>.random()
-            let results = try await withThrowingTaskGroup(of: CommandResult<Counter>.self) { group in
-                for amount in 1...20 {
-                    group.addTask { try await aggregates.execute(Increment(amount: amount), on: id) }
+            func increments(_ amounts: ClosedRange<Int>, through processes: [Aggregates]) async throws -> [CommandResult<Counter>] {
+                try await withThrowingTaskGroup(of: CommandResult<Counter>.self) { group in
+                    for amount in amounts {
+                        let process = processes[amount % processes.count]
+                        group.addTask { try await process.execute(Increment(amount: amount), on: id) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
             }
+            let queued = try await increments(1...20, through: [aggregates])
+            #expect(queued.allSatisfy { $0.attempts == 1 }, "one process's commands on one entity queue instead of conflicting", sourceLocation: sourceLocation)
+            #expect(Set(queued.map(\.version)) == Set(1...20), "every execution got its own version", sourceLocation: sourceLocation)
+
+            let other = Aggregates(store: store, snapshots: nil, configuration: configuration)
+            let raced = try await increments(21...40, through: [aggregates, other])
             let events = try await store.readStream(StreamName(id))
-            #expect(events.map(\.version) == Array(1...20), sourceLocation: sourceLocation)
-            #expect(Set(results.map(\.version)) == Set(1...20), "every execution got its own version", sourceLocation: sourceLocation)
+            #expect(events.map(\.version) == Array(1...40), sourceLocation: sourceLocation)
+            #expect(Set(raced.map(\.version)) == Set(21...40), "every execution got its own version", sourceLocation: sourceLocation)
             let state = try await aggregates.load(Counter.self, id: id).state
-            #expect(state.count == 20 && state.total == 210, sourceLocation: sourceLocation)
-            let retries = results.map { $0.attempts - 1 }.reduce(0, +)
+            #expect(state.count == 40 && state.total == 820, sourceLocation: sourceLocation)
+            let retries = raced.map { $0.attempts - 1 }.reduce(0, +)
             if conflictsExpected {
-                #expect(retries > 0, "20 concurrent executes on one entity conflict", sourceLocation: sourceLocation)
+                #expect(retries > 0, "two processes' concurrent executes on one entity conflict", sourceLocation: sourceLocation)
             }
             let counted = retries == 0 ? 0 : try metrics.expectCounter("chronicle_command_conflicts", [("command", "Increment")]).totalValue
             #expect(counted == Int64(retries), "every retry is counted", sourceLocation: sourceLocation)

@@ -7,12 +7,15 @@ extension Aggregates {
     ///
     /// 1. The command's ``Command/schema`` checks its fields; any failure throws
     ///    ``CommandValidationError`` with all of them, and nothing is read or written.
-    /// 2. The entity is loaded (see ``load(_:id:asOf:)``); a missing entity is
+    /// 2. The command waits for the commands before it on the same entity (in this process) to
+    ///    finish: they run one at a time, in arrival order.
+    /// 3. The entity is loaded (see ``load(_:id:asOf:)``); a missing entity is
     ///    ``EventStoreError/Code/entityNotFound`` unless the command ``Command/createsEntity``.
-    /// 3. ``Command/decide(_:context:)`` returns the events, or throws a state rule's error.
-    /// 4. The events are appended in one transaction, expecting the loaded version. If another
-    ///    writer appended first, the command is decided again on the new state, up to
-    ///    ``Configuration/maximumAttempts`` times; then the conflict is thrown.
+    /// 4. ``Command/decide(_:context:)`` returns the events, or throws a state rule's error.
+    /// 5. The events are appended in one transaction, expecting the loaded version. If another
+    ///    process appended first, the command is decided again on the new state after a short
+    ///    random delay that doubles with each conflict, until ``Configuration/retryBudget`` is
+    ///    spent; then it fails with ``EventStoreError/Code/busy``.
     ///
     /// Every event gets the metadata. Its causation id is this execution's command id, unless the
     /// metadata names a cause (reactors name the event they react to); its correlation id is kept,
@@ -33,7 +36,8 @@ extension Aggregates {
     ///   - metadata: The request's metadata.
     /// - Returns: The appended events, the new state and version, and how many attempts it took.
     /// - Throws: ``CommandValidationError``, ``EventStoreError`` (``EventStoreError/Code/entityNotFound``,
-    ///   ``EventStoreError/Code/wrongExpectedVersion`` after the last attempt, a store failure), or the
+    ///   ``EventStoreError/Code/wrongExpectedVersion`` for an expectation the entity does not meet,
+    ///   ``EventStoreError/Code/busy`` when the retry budget is spent, a store failure), or the
     ///   error `decide` throws.
     @discardableResult
     public func execute<C: Command>(
@@ -51,7 +55,17 @@ extension Aggregates {
         eventMetadata.causationID = metadata.causationID ?? commandID.uuidString.lowercased()
         eventMetadata.correlationID = metadata.correlationID ?? eventMetadata.causationID
         let context = CommandContext(commandID: commandID, stream: stream, now: now, metadata: eventMetadata)
+        return try await queue.run(on: stream.description) {
+            try await decideAndAppend(command, on: id, expected: expected, context: context)
+        }
+    }
 
+    /// Load, decide and append, deciding again after conflicts within the retry budget.
+    private func decideAndAppend<C: Command>(
+        _ command: C, on id: EntityID<C.Target>, expected: ExpectedVersion, context: CommandContext
+    ) async throws -> CommandResult<C.Target> {
+        let stream = context.stream
+        let started = ContinuousClock.now
         var attempt = 1
         while true {
             let folded = try await fold(C.Target.self, id: id, asOf: nil)
@@ -69,23 +83,40 @@ extension Aggregates {
                 try C.Target.handlers.apply(event, to: &changed.state)
             }
             let newEvents = try decided.map {
-                try NewEvent($0, id: configuration.makeID(), metadata: eventMetadata, coder: configuration.coder)
+                try NewEvent($0, id: configuration.makeID(), metadata: context.metadata, coder: configuration.coder)
             }
             do {
                 let appended = try await store.append(newEvents, to: stream, expected: .exactly(loaded.version))
                 changed.version = appended.version
                 await saveSnapshotIfDue(changed, since: folded.snapshotVersion)
                 return CommandResult(events: appended.events, state: changed.state, version: appended.version, attempts: attempt)
-            } catch let error as EventStoreError
-                where error.code == .wrongExpectedVersion && expected == .any && attempt < configuration.maximumAttempts
-            {
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion && expected == .any {
                 Counter(label: "chronicle_command_conflicts", dimensions: [("command", "\(C.self)")], factory: configuration.metrics)
                     .increment()
+                let delay = Self.backoff(afterConflicts: attempt)
+                let spent = ContinuousClock.now - started
+                guard spent + delay <= configuration.retryBudget else {
+                    throw EventStoreError(
+                        code: .busy,
+                        message: "\(stream) kept changing: other writers appended before each of \(attempt) attempts to decide \(C.self) within \(configuration.retryBudget). Nothing was appended; retry later.",
+                        stream: stream, expectedVersion: expected, actualVersion: error.actualVersion, underlying: error)
+                }
                 configuration.logger.debug(
                     "Conflict: deciding the command again on the newer state",
-                    metadata: ["command": "\(C.self)", "stream": "\(stream)", "attempt": "\(attempt)", "actual_version": "\(error.actualVersion ?? -1)"])
+                    metadata: [
+                        "command": "\(C.self)", "stream": "\(stream)", "attempt": "\(attempt)",
+                        "actual_version": "\(error.actualVersion ?? -1)", "retry_in": "\(delay)",
+                    ])
+                try await Task.sleep(for: delay)
                 attempt += 1
             }
         }
+    }
+
+    /// A random delay of up to 5 ms, doubling with each conflict up to 200 ms ("full jitter"):
+    /// writers that collided spread out instead of colliding again.
+    static func backoff(afterConflicts conflicts: Int) -> Duration {
+        let ceiling = min(200.0, 5.0 * Double(1 << min(conflicts - 1, 10)))
+        return .microseconds(Int64(Double.random(in: 0...ceiling) * 1_000))
     }
 }

@@ -16,13 +16,17 @@ public import Logging
 ///
 /// - Important: Executing is load, validate, decide, append: the append expects the version
 ///   that was loaded, so a command is never carried out on a state another writer has changed.
-///   When that happens the command is decided again on the newer state, up to
-///   ``Configuration/maximumAttempts`` times.
+///   Commands of one `Aggregates` (and of every `Aggregates` that shares its queue, such as a
+///   read side's) on one entity run one at a time, in arrival order, so they never conflict
+///   with each other. A command overtaken by another process is decided again on the newer
+///   state, after a short random delay that grows with each conflict, until
+///   ``Configuration/retryBudget`` is spent.
 public struct Aggregates: Sendable {
     /// How commands are executed and aggregates loaded.
     public struct Configuration: Sendable {
-        /// How many times a command is decided before a conflict is reported. Default: 10.
-        public var maximumAttempts: Int
+        /// How long a command may keep being decided again after conflicts with other
+        /// processes before it fails with ``EventStoreError/Code/busy``. Default: 2 s.
+        public var retryBudget: Duration
         /// How many events each read of an entity returns. Default: 1,000.
         public var readBatchSize: Int
         /// The clock that validation and `decide` see.
@@ -38,7 +42,7 @@ public struct Aggregates: Sendable {
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
-            maximumAttempts: Int = 10,
+            retryBudget: Duration = .seconds(2),
             readBatchSize: Int = 1_000,
             now: @escaping @Sendable () -> Date = Date.init,
             makeID: @escaping @Sendable () -> UUID = UUID.init,
@@ -46,8 +50,8 @@ public struct Aggregates: Sendable {
             logger: Logger = Logger(label: "chronicle", factory: { _ in SwiftLogNoOpLogHandler() }),
             metrics: any MetricsFactory = MetricsSystem.factory
         ) {
-            precondition(maximumAttempts >= 1 && readBatchSize >= 1, "At least one attempt and one event per read.")
-            self.maximumAttempts = maximumAttempts
+            precondition(retryBudget >= .zero && readBatchSize >= 1, "A budget of zero or more and one event per read at least.")
+            self.retryBudget = retryBudget
             self.readBatchSize = readBatchSize
             self.now = now
             self.makeID = makeID
@@ -66,11 +70,20 @@ public struct Aggregates: Sendable {
     /// How commands are executed and aggregates loaded.
     public let configuration: Configuration
 
+    /// Runs the commands on one entity one at a time.
+    let queue: EntityQueue
+
     /// Creates aggregates on an event store, with snapshots kept elsewhere or nowhere.
     public init(store: any EventStore, snapshots: (any SnapshotStore)?, configuration: Configuration = Configuration()) {
+        self.init(store: store, snapshots: snapshots, configuration: configuration, queue: EntityQueue())
+    }
+
+    /// Creates aggregates whose commands queue with those of others sharing `queue`.
+    package init(store: any EventStore, snapshots: (any SnapshotStore)?, configuration: Configuration, queue: EntityQueue) {
         self.store = store
         self.snapshots = snapshots
         self.configuration = configuration
+        self.queue = queue
     }
 
     /// Creates aggregates on a store that also keeps their snapshots.

@@ -28,6 +28,10 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             case undecodableEvent = "undecodable event"
             case missingUpcaster = "missing upcaster"
             case databaseFailure = "database failure"
+            case unavailable = "unavailable"
+            case busy = "busy"
+            case bypassesInlineProjection = "bypasses inline projection"
+            case notMigrated = "not migrated"
         }
 
         private let base: Base
@@ -57,6 +61,19 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let missingUpcaster = Code(.missingUpcaster)
         /// The database failed in a way Chronicle does not translate; see ``EventStoreError/underlying``.
         public static let databaseFailure = Code(.databaseFailure)
+        /// The database cannot serve the request now: it is unreachable, did not answer within
+        /// the deadline, is out of space, read-only or locked. Nothing was written, or (for a
+        /// write whose connection broke at commit) the outcome is unknown; retry later.
+        public static let unavailable = Code(.unavailable)
+        /// Other writers kept changing the entity: a command could not be decided on a stable
+        /// state within its retry budget. Nothing was written; retry later.
+        public static let busy = Code(.busy)
+        /// The database has no store schema yet (or, for a store that does not create its
+        /// database, no database exists): migrate it first.
+        public static let notMigrated = Code(.notMigrated)
+        /// The append would skip an inline projection that handles its event types: append
+        /// through the read side (`ReadSide.eventStore` or `ReadSide.aggregates()`) instead.
+        public static let bypassesInlineProjection = Code(.bypassesInlineProjection)
 
         /// The code's name, for example `wrong expected version`.
         public var description: String { base.rawValue }
@@ -149,9 +166,37 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         EventStoreError(code: .invalidInput, message: message, stream: stream, eventID: eventID)
     }
 
+    /// The error of a database that cannot serve the request now.
+    ///
+    /// - Parameters:
+    ///   - message: A sentence naming the cause, such as the server's own reason.
+    ///   - underlying: The driver's error, if any.
+    public static func unavailable(_ message: String, underlying: (any Error)? = nil) -> EventStoreError {
+        EventStoreError(code: .unavailable, message: message, underlying: underlying)
+    }
+
+    /// The error of an append that would skip an inline projection that handles its events.
+    ///
+    /// - Parameters:
+    ///   - stream: The entity appended to.
+    ///   - eventType: The event type the projection handles.
+    ///   - projection: The inline projection.
+    public static func bypassesInlineProjection(stream: StreamName, eventType: String, projection: String) -> EventStoreError {
+        EventStoreError(
+            code: .bypassesInlineProjection,
+            message: "Cannot append to \(stream): the inline projection \(projection) handles \(eventType) events and would miss this one, which does not come through the read side. Append through the read side (its eventStore or aggregates()). Nothing was appended.",
+            stream: stream)
+    }
+
     /// The error of a read that asks for fewer than one event.
     public static func invalidReadLimit(_ limit: Int) -> EventStoreError {
         .invalidInput("A read must ask for at least one event, not \(limit).")
+    }
+
+    /// Whether an error says the database is ``Code/unavailable``: a failure of the database,
+    /// not of the request or the event, which retrying later can cure.
+    public static func isUnavailable(_ error: any Error) -> Bool {
+        (error as? EventStoreError)?.code == .unavailable
     }
 
     /// `<code>: <message>`.
@@ -162,3 +207,4 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         "\(code): \(message)"
     }
 }
+

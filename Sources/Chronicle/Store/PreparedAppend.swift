@@ -117,6 +117,9 @@ public struct PreparedAppend: Sendable {
             if metadataJSON.count > limits.maximumMetadataSize {
                 throw refuse("the metadata of \(which) is \(metadataJSON.count) bytes, over the limit of \(limits.maximumMetadataSize)", eventID: event.id)
             }
+            if let problem = JSONText.unstorableString(in: metadataJSON) {
+                throw refuse("the metadata of \(which) \(problem)", eventID: event.id)
+            }
             entries.append(Entry(
                 id: event.id,
                 eventType: event.eventType,
@@ -144,6 +147,17 @@ public struct PreparedAppend: Sendable {
         if !expected.isSatisfied(byCurrentVersion: currentVersion) {
             throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected, actual: currentVersion)
         }
+    }
+
+    /// The error of this append when an inline projection handles one of its event types.
+    ///
+    /// - Parameters:
+    ///   - projection: The inline projection's name.
+    ///   - handledTypes: The event types it handles, as the store keeps them: a JSON array.
+    package func bypassing(_ projection: String, handledTypes: String) -> EventStoreError {
+        let handled = (try? JSONDecoder().decode([String].self, from: Data(handledTypes.utf8))) ?? []
+        let eventType = entries.first { handled.contains($0.eventType) }?.eventType ?? entries[0].eventType
+        return .bypassesInlineProjection(stream: stream, eventType: eventType, projection: projection)
     }
 
     /// Runs a driver's insert, trying again while an append at ``ExpectedVersion/any`` loses races.
