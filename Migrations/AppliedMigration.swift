@@ -1,4 +1,4 @@
-/// A row of the `schema_migrations` table: a migration that was applied.
+/// A row of the `chronicle_schema_migrations` table: a migration that was applied.
 public struct AppliedMigration: Hashable, Sendable {
     /// The set the migration belongs to, for example `chronicle` for the store's own schema.
     public var scope: String

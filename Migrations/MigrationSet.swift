@@ -11,7 +11,7 @@ public import Foundation
 /// let pending = try store.pending(after: appliedRows)   // what `migrate` would run
 /// ```
 public struct MigrationSet: Sendable {
-    /// The scope the migrations are recorded under in `schema_migrations`.
+    /// The scope the migrations are recorded under in `chronicle_schema_migrations`.
     public var scope: String
 
     /// The migrations, in ascending version order.
@@ -79,7 +79,7 @@ public struct MigrationSet: Sendable {
 
     /// The migrations still to apply, given what the database has recorded.
     ///
-    /// - Parameter applied: The `schema_migrations` rows of this set's scope.
+    /// - Parameter applied: The `chronicle_schema_migrations` rows of this set's scope.
     /// - Returns: The migrations not yet applied, in order.
     /// - Throws: ``MigrationError`` when a recorded migration's file changed since it was
     ///   applied, or is missing: history was edited and applying more would guess.

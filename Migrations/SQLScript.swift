@@ -80,7 +80,9 @@ enum SQLScript {
         return statements
     }
 
-    private static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8) -> Int {
+    /// The index after a quoted run that starts at `start` and ends at `quote` (a doubled `quote`
+    /// inside is an escaped one).
+    static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8) -> Int {
         var index = start + 1
         while index < bytes.count {
             if bytes[index] == quote {
@@ -96,7 +98,7 @@ enum SQLScript {
         return index
     }
 
-    private static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
+    static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
         var depth = 0
         var index = start
         while index + 1 < bytes.count {
@@ -116,7 +118,7 @@ enum SQLScript {
 
     /// The index after a dollar-quoted body starting at `start`, or `nil` if `$` does not open one
     /// (`$1` is a parameter, not a quote).
-    private static func skipDollarQuoted(_ bytes: [UInt8], from start: Int) -> Int? {
+    static func skipDollarQuoted(_ bytes: [UInt8], from start: Int) -> Int? {
         var index = start + 1
         while index < bytes.count && bytes[index] != UInt8(ascii: "$") {
             let byte = bytes[index]
@@ -140,7 +142,7 @@ enum SQLScript {
         String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func isWordByte(_ byte: UInt8) -> Bool {
+    static func isWordByte(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
             || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_") || byte >= 0x80
     }

@@ -75,7 +75,7 @@ struct LogReadBenchmark {
             return try await store.client.withConnection { connection in
                 var count = 0, bytes = 0
                 let rows = try await connection.query(
-                    "SELECT \(unescaped: columns), extract(epoch from created_at)::bigint FROM events ORDER BY position",
+                    "SELECT \(unescaped: columns), extract(epoch from created_at)::bigint FROM chronicle_events ORDER BY position",
                     logger: Logger(label: "chronicle.bench"))
                 for try await row in rows {
                     let (position, eventID, entityType, entityID, version, eventType, schemaVersion, meta, data, _, createdAt) =
@@ -92,7 +92,7 @@ struct LogReadBenchmark {
             let connection = try await SQLiteConnection.open(storage: .file(path: store.configuration.path))
             do {
                 let tally = RowTally()
-                try await connection.query("SELECT \(columns) FROM events ORDER BY position", []) { row in
+                try await connection.query("SELECT \(columns) FROM chronicle_events ORDER BY position", []) { row in
                     let decoded = RawRow(
                         position: Int64(row.column("position")?.integer ?? 0), eventID: row.column("event_id")?.string ?? "",
                         entityType: row.column("entity_type")?.string ?? "", entityID: row.column("entity_id")?.string ?? "",

@@ -47,9 +47,9 @@ struct PostgresRawWriter: RawEventWriter {
     /// The row as Chronicle would write it, positions from the same sequence.
     struct Insert: PostgresPreparedStatement {
         static let sql = """
-            INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version, event_type,
+            INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version, event_type,
                 schema_version, meta, data, created_at)
-            VALUES (nextval('events_position_seq'), pg_current_xact_id(), $1, 'bench', $2, $3, 'bench.happened', 1,
+            VALUES (nextval('chronicle_events_position_seq'), pg_current_xact_id(), $1, 'bench', $2, $3, 'bench.happened', 1,
                 '{}', $4::json, now())
             """
         typealias Row = Int
@@ -98,7 +98,7 @@ struct SQLiteRawWriter: RawEventWriter {
     func insert(entityID: String, version: Int, data: String) async throws {
         _ = try await connection.query(
             """
-            INSERT INTO events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
+            INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
             VALUES (?, 'bench', ?, ?, 'bench.happened', 1, '{}', ?, ?)
             """,
             [.text(UUID().uuidString), .text(entityID), .integer(version), .text(data), .integer(Int(Date().timeIntervalSince1970 * 1_000_000))])

@@ -61,12 +61,12 @@ struct RebuildBenchmark {
             try await sql.raw("DELETE FROM \(unsafeRaw: pureSQLTable)").run()
             try await sql.raw("""
                 INSERT INTO \(unsafeRaw: pureSQLTable) (id, owner, deposits, total)
-                SELECT entity_id, \(unsafeRaw: field("owner")), 0, 0 FROM events WHERE event_type = \(bind: BenchAccountOpened.eventType)
+                SELECT entity_id, \(unsafeRaw: field("owner")), 0, 0 FROM chronicle_events WHERE event_type = \(bind: BenchAccountOpened.eventType)
                 """).run()
             try await sql.raw("""
                 UPDATE \(unsafeRaw: pureSQLTable) SET deposits = d.deposits, total = d.total
                 FROM (SELECT entity_id, COUNT(*) AS deposits, SUM(CAST(\(unsafeRaw: field("amount")) AS BIGINT)) AS total
-                      FROM events WHERE event_type = \(bind: BenchDeposited.eventType) GROUP BY entity_id) AS d
+                      FROM chronicle_events WHERE event_type = \(bind: BenchDeposited.eventType) GROUP BY entity_id) AS d
                 WHERE \(unsafeRaw: pureSQLTable).id = d.entity_id
                 """).run()
         }

@@ -9,17 +9,19 @@ import PostgresNIO
 /// 2. `reserved`: the transaction id and consecutive positions (rule 1 in the migration
 ///    `0001_create_events.sql`);
 /// 3. the insert of one row per event, only when the version and the type are the expected
-///    ones. Zero rows inserted means the expectation failed; the store then asks why.
+///    ones, and, unless the append comes through the read side (`$11`), when no inline
+///    projection handles one of its event types. Zero rows inserted means the append was
+///    refused; the store then asks why.
 struct AppendStatement: PostgresPreparedStatement {
     static let sql = """
         WITH newest AS (
-            SELECT version, entity_type FROM events WHERE entity_id = $2 ORDER BY version DESC LIMIT 1
+            SELECT version, entity_type FROM chronicle_events WHERE entity_id = $2 ORDER BY version DESC LIMIT 1
         ), current AS (
             SELECT coalesce((SELECT version FROM newest), 0) AS version, (SELECT entity_type FROM newest) AS entity_type
         ), reserved AS (
             SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)
         )
-        INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+        INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version,
                             event_type, schema_version, meta, data, created_at)
         SELECT r.first_position + e.n - 1, r.transaction_id, e.event_id, $1::text, $2::text,
                c.version + e.n, e.event_type, e.schema_version, e.meta, e.data, e.created_at
@@ -28,16 +30,21 @@ struct AppendStatement: PostgresPreparedStatement {
                  WITH ORDINALITY AS e(event_id, event_type, schema_version, meta, data, created_at, n)
         WHERE ($3::bigint IS NULL OR c.version = $3::bigint)
           AND coalesce(c.entity_type = $1::text, true)
+          AND ($11::boolean OR NOT EXISTS (
+              SELECT 1 FROM chronicle_projections p WHERE p.mode = 'inline' AND p.event_types::jsonb ?| $6::text[]))
         RETURNING position, version
         """
 
     typealias Row = (position: Int64, version: Int)
 
     var append: PreparedAppend
+    /// Whether the append comes through the read side, which applies the inline projections in
+    /// its transaction.
+    var appliesInlineProjections: Bool
 
     func makeBindings() throws -> PostgresBindings {
         let entries = append.entries
-        var bindings = PostgresBindings(capacity: 10)
+        var bindings = PostgresBindings(capacity: 11)
         bindings.append(append.stream.entityType)
         bindings.append(append.stream.entityID)
         bindings.append(append.expected.requiredVersion)
@@ -48,6 +55,7 @@ struct AppendStatement: PostgresPreparedStatement {
         bindings.append(entries.map { PostgresJSON(text: $0.metadataJSON) })
         bindings.append(entries.map { PostgresJSON(text: $0.data) })
         bindings.append(entries.map { PostgresTimestamp(microsecondsSince1970: Timestamp.microseconds(since1970: $0.createdAt)) })
+        bindings.append(appliesInlineProjections)
         return bindings
     }
 

@@ -9,7 +9,9 @@ import PostgresNIO
 /// 1. `requested`: one row per append (`k` is its place in the group), with its entity's current
 ///    version and stored type, from the entity's newest event;
 /// 2. `accepted`: the appends whose expected version and type hold, each with the offset of its
-///    first position among the accepted appends' events;
+///    first position among the accepted appends' events, unless an inline projection handles
+///    one of the group's event types (appends through the read side are never grouped; the
+///    others are then written alone, which refuses exactly those that would skip it);
 /// 3. `reserved`: the transaction id and consecutive positions for all accepted events;
 /// 4. the insert of the accepted appends' events. An append with no row returned was refused
 ///    and is then written alone, which explains the refusal.
@@ -23,18 +25,20 @@ struct GroupAppendStatement: PostgresPreparedStatement {
             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[])
                      WITH ORDINALITY AS a(entity_type, entity_id, expected, event_count, k)
             LEFT JOIN LATERAL (
-                SELECT version, entity_type FROM events WHERE entity_id = a.entity_id ORDER BY version DESC LIMIT 1
+                SELECT version, entity_type FROM chronicle_events WHERE entity_id = a.entity_id ORDER BY version DESC LIMIT 1
             ) n ON true
         ), accepted AS (
             SELECT k, entity_type, entity_id, version, event_count,
                    sum(event_count) OVER (ORDER BY k) - event_count AS first_offset
             FROM requested
             WHERE (expected < 0 OR version = expected) AND coalesce(stored_type = entity_type, true)
+              AND NOT EXISTS (
+                  SELECT 1 FROM chronicle_projections p WHERE p.mode = 'inline' AND p.event_types::jsonb ?| $8::text[])
         ), reserved AS (
             SELECT transaction_id, first_position
             FROM chronicle_reserve_positions((SELECT coalesce(sum(event_count), 0) FROM accepted)::integer)
         )
-        INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+        INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version,
                             event_type, schema_version, meta, data, created_at)
         SELECT r.first_position + a.first_offset + e.n - 1, r.transaction_id, e.event_id, a.entity_type, a.entity_id,
                a.version + e.n, e.event_type, e.schema_version, e.meta, e.data, e.created_at

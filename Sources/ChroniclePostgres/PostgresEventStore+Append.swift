@@ -19,8 +19,8 @@ extension PostgresEventStore {
             append,
             writeAlone: { append in
                 try await append.retryingLostRaces {
-                    try await client.withConnection { connection in
-                        try await insert(append, on: connection, insideTransaction: false)
+                    try await self.withConnection { connection in
+                        try await self.insert(append, on: connection, insideTransaction: false)
                     }
                 }
             },
@@ -59,17 +59,19 @@ extension PostgresEventStore {
     /// statement failed on the server and wrote nothing), or failed (the connection was lost and
     /// whether the group committed is unknown).
     func insert(_ appends: [PreparedAppend]) async -> [GroupCommit.Outcome] {
-        var rows: [String: [(version: Int, position: Int64)]] = [:]
+        let rows: [String: [(version: Int, position: Int64)]]
         do {
-            try await client.withConnection { connection in
-                for try await row in try await connection.execute(GroupAppendStatement(appends: appends), logger: configuration.logger) {
+            rows = try await withConnection { connection in
+                var rows: [String: [(version: Int, position: Int64)]] = [:]
+                for try await row in try await connection.execute(GroupAppendStatement(appends: appends), logger: self.configuration.logger) {
                     rows[row.entityID, default: []].append((row.version, row.position))
                 }
+                return rows
             }
         } catch {
+            // The server refused the statement: it wrote nothing, and each append is written alone.
             if Self.serverError(in: error) != nil { return appends.map { _ in .refused } }
-            let failure = Self.databaseFailure(error)
-            return appends.map { _ in .failed(failure) }
+            return appends.map { _ in .failed(error) }
         }
         return GroupCommit.outcomes(of: appends, writtenRows: rows)
     }
@@ -77,11 +79,12 @@ extension PostgresEventStore {
     /// Runs the append statement and explains a refusal on the same connection, which is still
     /// usable after a failed statement unless it is inside the caller's (now aborted) transaction.
     func insert(
-        _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool
+        _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool, appliesInlineProjections: Bool = false
     ) async throws -> AppendResult {
         var positions: [Int: Int64] = [:]  // by version
+        let statement = AppendStatement(append: append, appliesInlineProjections: appliesInlineProjections)
         do {
-            for try await row in try await connection.execute(AppendStatement(append: append), logger: configuration.logger) {
+            for try await row in try await connection.execute(statement, logger: configuration.logger) {
                 positions[row.version] = row.position
             }
         } catch {
@@ -89,7 +92,7 @@ extension PostgresEventStore {
             guard let question = problem.question else { throw problem.error }
             if insideTransaction {
                 // The caller's transaction is aborted; ask on a connection of the pool.
-                throw try await client.withConnection { fresh in try await answer(question, of: append, on: fresh) }
+                throw try await withConnection { fresh in try await self.answer(question, of: append, on: fresh) }
             }
             throw try await answer(question, of: append, on: connection)
         }

@@ -16,14 +16,14 @@ extension PostgresEventStore: ProjectionDatabase {
     /// Runs work in one transaction; with a projection name, first takes its advisory lock
     /// exclusively (inline appends hold it shared).
     public func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        try await inTransaction { connection in
+        try await inTransaction(.lease) { connection in
             if let projection {
                 try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(Self.projectionLockSpace), hashtext(\(projection)))", logger: configuration.logger)
+                    "SELECT pg_advisory_xact_lock(\(Self.projectionLockSpace), hashtext(\(projection)))", logger: self.configuration.logger)
             }
-            return try await work(connection.sql(logger: configuration.logger))
+            return try await work(self.sql(on: connection))
         }
     }
 
@@ -35,19 +35,19 @@ extension PostgresEventStore: ProjectionDatabase {
     public func append(
         _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
         sharingLocksOf projections: [String],
-        within work: @Sendable (any SQLDatabase, AppendResult) async throws -> Void
+        within work: @escaping @Sendable (any SQLDatabase, AppendResult) async throws -> Void
     ) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         let result = try await append.retryingLostRaces {
-            try await inTransaction { connection in
+            try await inTransaction(.whole) { connection in
                 for projection in projections.sorted() {
                     try await connection.query(
                         "SELECT pg_advisory_xact_lock_shared(\(Self.projectionLockSpace), hashtext(\(projection)))",
-                        logger: configuration.logger)
+                        logger: self.configuration.logger)
                 }
-                let result = try await insert(append, on: connection, insideTransaction: true)
-                try await work(connection.sql(logger: configuration.logger), result)
+                let result = try await self.insert(append, on: connection, insideTransaction: true, appliesInlineProjections: true)
+                try await work(self.sql(on: connection), result)
                 return result
             }
         }
@@ -58,23 +58,24 @@ extension PostgresEventStore: ProjectionDatabase {
     /// Every committed event after a position, none held back. See `ProjectionDatabase`.
     public func readCommittedLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        return try await withConnection { connection in
+        let events = try await withConnection { connection in
             var events: [RecordedEvent] = []
             for try await event in try await connection.execute(
-                ReadCommittedLogStatement(after: position, limit: limit), logger: configuration.logger)
+                ReadCommittedLogStatement(after: position, limit: limit), logger: self.configuration.logger)
             {
                 events.append(event)
             }
-            return try configuration.upcasters.upcast(events)
+            return events
         }
+        return try configuration.upcasters.upcast(events)
     }
 
     /// The upcasting steps of the store's configuration.
     public var upcasters: Upcasters { configuration.upcasters }
 
     /// Runs reads on a pooled connection.
-    public func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await withConnection { connection in try await work(connection.sql(logger: configuration.logger)) }
+    public func withReadConnection<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await withConnection { connection in try await work(self.sql(on: connection)) }
     }
 
     /// A signal after each append of this process and, while the store runs, of every process
@@ -85,17 +86,20 @@ extension PostgresEventStore: ProjectionDatabase {
         return appended.subscribe()
     }
 
-    /// Runs work in a transaction on a pooled connection, rethrowing the work's own error.
-    private func inTransaction<Result: Sendable>(_ work: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withConnection { connection in
-                try await connection.withTransaction(logger: configuration.logger) { connection in
-                    try await work(connection)
-                }
+    /// Runs work in a transaction on a pooled connection, within the store's deadline,
+    /// rethrowing the work's own error.
+    private func inTransaction<Result: Sendable>(
+        _ bound: Bound, _ work: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection(bound) { connection in
+            try await connection.withTransaction(logger: self.configuration.logger) { connection in
+                try await work(connection)
             }
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw closureError }
-            throw Self.databaseFailure(error)
         }
+    }
+
+    /// SQL on a connection whose errors come out translated (see ``translate(_:stream:)``).
+    private func sql(on connection: PostgresConnection) -> any SQLDatabase {
+        TranslatingSQLDatabase(connection.sql(logger: configuration.logger)) { Self.translate($0) }
     }
 }

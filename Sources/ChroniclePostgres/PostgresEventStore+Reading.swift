@@ -26,7 +26,7 @@ extension PostgresEventStore {
     /// The position of the newest committed event, or 0.
     public func headPosition() async throws -> Int64 {
         try await withConnection { connection in
-            let rows = try await connection.query("SELECT coalesce(max(position), 0)::bigint FROM events", logger: configuration.logger)
+            let rows = try await connection.query("SELECT coalesce(max(position), 0)::bigint FROM chronicle_events", logger: self.configuration.logger)
             var head: Int64 = 0
             for try await value in rows.decode(Int64.self) {
                 head = value
@@ -39,29 +39,75 @@ extension PostgresEventStore {
     where Statement.Row == RecordedEvent {
         try await withConnection { connection in
             var events: [RecordedEvent] = []
-            for try await event in try await connection.execute(statement, logger: configuration.logger) {
+            for try await event in try await connection.execute(statement, logger: self.configuration.logger) {
                 events.append(event)
             }
             return events
         }
     }
 
-    /// Runs work on a connection leased from the pool for it, translating database errors.
+    /// What an operation's deadline (``Configuration/operationTimeout``) bounds.
+    enum Bound: Sendable {
+        /// Waiting for a connection and the work on it: an append, a read, a request's
+        /// transaction.
+        case whole
+        /// Only waiting for a connection: a background transaction (a projection's batch, a
+        /// rebuild, a migration) may then take as long as it needs.
+        case lease
+    }
+
+    /// Runs work on a connection leased from the pool for it, within the store's deadline,
+    /// translating database errors.
     ///
     /// Every query of the store runs this way rather than through `PostgresClient.query`, which
     /// can keep a connection leased when a query fails early.
-    func withConnection<Result: Sendable>(_ work: (PostgresConnection) async throws -> Result) async throws -> Result {
+    ///
+    /// - Throws: `EventStoreError.Code.unavailable` when the deadline passes first (no
+    ///   connection within it, or no answer), or the translated database error.
+    func withConnection<Result: Sendable>(
+        _ bound: Bound = .whole, _ work: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let limit = configuration.operationTimeout
+        let leased = LeaseFlag()
+        let result: Result?
         do {
-            return try await client.withConnection { connection in try await work(connection) }
+            result = try await Deadline.run(within: limit) { deadline in
+                await self.clientStarted.wait()
+                return try await self.client.withConnection { connection in
+                    leased.set()
+                    if bound == .lease { deadline.lift() }
+                    return try await work(connection)
+                }
+            }
         } catch {
-            throw Self.databaseFailure(error)
+            throw Self.translate(error)
         }
+        guard let result else {
+            if !clientStarted.hasOpened {
+                throw EventStoreError.unavailable(
+                    "The store's client is not running: run the PostgresEventStore (its run(), or its service group) before using it.")
+            }
+            throw EventStoreError.unavailable(
+                leased.isSet
+                    ? "PostgreSQL did not answer within \(limit). Retry shortly."
+                    : "No PostgreSQL connection within \(limit): the server may be down, unreachable or overloaded. Retry shortly.")
+        }
+        return result
     }
 
     /// Runs a statement whose rows, if any, are not needed.
     func execute(_ query: PostgresQuery) async throws {
         try await withConnection { connection in
-            for try await _ in try await connection.query(query, logger: configuration.logger) {}
+            for try await _ in try await connection.query(query, logger: self.configuration.logger) {}
         }
     }
+}
+
+/// Whether an operation got its connection, for the message of a missed deadline.
+final class LeaseFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

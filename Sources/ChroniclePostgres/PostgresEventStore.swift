@@ -50,6 +50,11 @@ public final class PostgresEventStore: EventStore, Service {
         /// checked against its own expected version. A lone append is written at once. Default: 4
         /// (values below 1 count as 1).
         public var appendGroups: Int
+        /// How long an append, a read or an inline projection's transaction may wait for a pooled
+        /// connection and run, and how long any other transaction may wait for its connection,
+        /// before it fails with `EventStoreError.Code.unavailable`: a request never waits
+        /// longer for a database that is down, unreachable or overloaded. Default: 5 s.
+        public var operationTimeout: Duration
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
@@ -58,7 +63,8 @@ public final class PostgresEventStore: EventStore, Service {
             upcasters: Upcasters = Upcasters(),
             logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
             announcementInterval: Duration = .milliseconds(10),
-            appendGroups: Int = 4
+            appendGroups: Int = 4,
+            operationTimeout: Duration = .seconds(5)
         ) {
             self.limits = limits
             self.now = now
@@ -66,6 +72,7 @@ public final class PostgresEventStore: EventStore, Service {
             self.logger = logger
             self.announcementInterval = announcementInterval
             self.appendGroups = appendGroups
+            self.operationTimeout = operationTimeout
         }
     }
 
@@ -76,6 +83,13 @@ public final class PostgresEventStore: EventStore, Service {
     public let client: PostgresClient
 
     private let ownsClient: Bool
+
+    /// Where the store connects, when it was made from a URL: what ``checkConnection(timeout:)``
+    /// connects to directly.
+    let endpoint: Endpoint?
+
+    /// Opened when the store's client runs: queries wait for it.
+    let clientStarted: StartGate
 
     /// Groups the appends that arrive while others are written.
     let groupCommit: GroupCommit
@@ -101,6 +115,8 @@ public final class PostgresEventStore: EventStore, Service {
         self.client = client
         self.configuration = configuration
         self.ownsClient = false
+        self.endpoint = nil
+        self.clientStarted = StartGate(open: true)
         self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
@@ -115,16 +131,23 @@ public final class PostgresEventStore: EventStore, Service {
     public convenience init(
         url: String, configuration: Configuration = Configuration(), maximumConnections: Int = 20
     ) throws {
-        var clientConfiguration = try Self.clientConfiguration(url: url)
+        let endpoint = try Endpoint(url: url)
+        var clientConfiguration = endpoint.clientConfiguration
         clientConfiguration.options.maximumConnections = maximumConnections
-        self.init(clientConfiguration: clientConfiguration, configuration: configuration)
+        self.init(clientConfiguration: clientConfiguration, endpoint: endpoint, configuration: configuration)
     }
 
     /// Creates a store and its own client. The store's ``run()`` runs the client.
-    public init(clientConfiguration: PostgresClient.Configuration, configuration: Configuration = Configuration()) {
+    public convenience init(clientConfiguration: PostgresClient.Configuration, configuration: Configuration = Configuration()) {
+        self.init(clientConfiguration: clientConfiguration, endpoint: nil, configuration: configuration)
+    }
+
+    private init(clientConfiguration: PostgresClient.Configuration, endpoint: Endpoint?, configuration: Configuration) {
         self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         self.configuration = configuration
         self.ownsClient = true
+        self.endpoint = endpoint
+        self.clientStarted = StartGate(open: false)
         self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
@@ -136,7 +159,13 @@ public final class PostgresEventStore: EventStore, Service {
         // The client runs in a task of its own, outside the cancellation of this one, and stops
         // only after the notification tasks have ended: a connection request made by one of them
         // while the pool shuts down could otherwise wait forever.
-        let client = ownsClient ? Task { await self.client.run() } : nil
+        let client = ownsClient
+            ? Task {
+                // Opened in the same task, just before `run()` marks the client running: queries
+                // that waited for it lease after that.
+                self.clientStarted.open()
+                await self.client.run()
+            } : nil
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sendAnnouncements() }
@@ -172,6 +201,7 @@ public final class PostgresEventStore: EventStore, Service {
     /// connection for its work. (A listening store keeps one connection for it.)
     private func listenForAppends() async {
         for await _ in listenRequests.stream { break }
+        await clientStarted.wait()
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -6,7 +6,7 @@ import PostgresNIO
 /// apply the events to.
 struct ReadCommittedLogStatement: LogBatchStatement {
     static let sql = """
-        SELECT \(RecordedEvent.postgresColumns) FROM events
+        SELECT \(RecordedEvent.postgresColumns) FROM chronicle_events
         WHERE position > $1::bigint
         ORDER BY position LIMIT $2::bigint
         """

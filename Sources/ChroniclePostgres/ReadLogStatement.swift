@@ -8,7 +8,7 @@ import PostgresNIO
 /// ids and positions, that is what guarantees a reader never skips an event that commits late.
 struct ReadLogStatement: LogBatchStatement {
     static let sql = """
-        SELECT \(RecordedEvent.postgresColumns) FROM events
+        SELECT \(RecordedEvent.postgresColumns) FROM chronicle_events
         WHERE position > $1::bigint
           AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY position LIMIT $2::bigint

@@ -4,7 +4,7 @@ import PostgresNIO
 /// A batch of one entity's events in version order, as a prepared statement.
 struct ReadStreamStatement: PostgresPreparedStatement {
     static let sql = """
-        SELECT \(RecordedEvent.postgresColumns) FROM events
+        SELECT \(RecordedEvent.postgresColumns) FROM chronicle_events
         WHERE entity_id = $1::text AND entity_type = $2::text AND version > $3::bigint AND version <= $4::bigint
         ORDER BY version LIMIT $5::bigint
         """

@@ -2,6 +2,10 @@ import Chronicle
 import SQLKit
 
 /// The event store that applies a read side's inline projections inside every append.
+///
+/// The store refuses an append of event types an inline projection handles unless it comes
+/// this way (`EventStoreError.Code.bypassesInlineProjection`), so an inline projection never
+/// misses an event.
 struct InlineProjectionStore: EventStore {
     let readSide: ReadSide
 
@@ -15,11 +19,9 @@ struct InlineProjectionStore: EventStore {
         }
         let current = try await readSide.currentInlineProjections()
         // A projection whose tables are of another version is not applied: it needs a rebuild,
-        // which replays these events too.
+        // which replays these events too. The append still comes through here, which the store
+        // requires of every append an inline projection handles.
         let live = inline.filter { current.contains($0.name) }
-        guard !live.isEmpty else {
-            return try await database.append(events, to: stream, expected: expected)
-        }
         let dialect = database.dialect
         let upcasters = database.upcasters
         return try await database.append(events, to: stream, expected: expected, sharingLocksOf: live.map(\.name)) { sql, result in

@@ -34,7 +34,9 @@
 /// ```
 ///
 /// - Important: Handlers must be deterministic functions of the events: they run again, in
-///   order, when the projection is rebuilt. Side effects belong in a ``Reactor``.
+///   order, when the projection is rebuilt. Side effects belong in a ``Reactor``. A projection
+///   writes only its own tables: its table names and statements may not use the store's prefix
+///   (`chronicle_`), which ``ReadSide/migrate()`` refuses.
 public protocol Projection: Sendable {
     /// The projection's stable name: its checkpoint's key. Lowercase letters, digits, `_`.
     static var name: String { get }
@@ -47,4 +49,14 @@ public protocol Projection: Sendable {
 
     /// How events change its tables.
     var handlers: EventReactions<ProjectionContext> { get }
+
+    /// What the read side does when a handler keeps failing at an event: ``ErrorPolicy/stop``
+    /// unless the projection says otherwise. (An inline projection's failure fails the append
+    /// instead; its policy applies to its rebuilds.)
+    static var errorPolicy: ErrorPolicy { get }
+}
+
+extension Projection {
+    /// ``ErrorPolicy/stop``: an event is never passed over unless an operator decides so.
+    public static var errorPolicy: ErrorPolicy { .stop }
 }

@@ -20,15 +20,21 @@ public import SQLKit
 public struct ProjectionContext: Sendable {
     /// SQL on the transaction that also advances the projection's checkpoint, after every
     /// pending row change of the batch has been written.
+    ///
+    /// A statement that would create, change or write one of the store's own tables
+    /// (`chronicle_…`) is refused with ``ReadSideError/Code/reservedName``.
     public var sql: any SQLDatabase {
         get async throws {
             try await writePendingRowChanges()
-            return database
+            return StoreGuardedSQLDatabase(base: database, projection: projection)
         }
     }
 
     /// The transaction, without writing pending row changes first.
     let database: any SQLDatabase
+
+    /// The projection's name.
+    let projection: String
 
     /// The batch's row changes not written yet.
     let rowChanges: RowChanges

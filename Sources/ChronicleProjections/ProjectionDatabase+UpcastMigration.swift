@@ -36,11 +36,11 @@ extension ProjectionDatabase {
         let lock = "upcast:\(id)"
         let start = try await withWriteTransaction(locking: lock) { sql -> Int64? in
             try await sql.raw("""
-                INSERT INTO upcast_migrations (id, position, rewritten, started_at)
+                INSERT INTO chronicle_upcast_migrations (id, position, rewritten, started_at)
                 VALUES (\(bind: id), 0, 0, \(bind: Bookkeeping.microseconds(Date())))
                 ON CONFLICT (id) DO NOTHING
                 """).run()
-            let row = try await sql.raw("SELECT position, finished_at FROM upcast_migrations WHERE id = \(bind: id)").first()
+            let row = try await sql.raw("SELECT position, finished_at FROM chronicle_upcast_migrations WHERE id = \(bind: id)").first()
             guard let row, try row.decodeNil(column: "finished_at") else { return nil }
             return try row.decode(column: "position", as: Int64.self)
         }
@@ -55,7 +55,7 @@ extension ProjectionDatabase {
             let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int) in
                 let stored = try await Self.storedEvents(after: after, limit: batchSize, dialect: dialect, on: sql)
                 guard let last = stored.last?.position else {
-                    try await sql.raw("UPDATE upcast_migrations SET finished_at = \(bind: Bookkeeping.microseconds(Date())) WHERE id = \(bind: id)").run()
+                    try await sql.raw("UPDATE chronicle_upcast_migrations SET finished_at = \(bind: Bookkeeping.microseconds(Date())) WHERE id = \(bind: id)").run()
                     return (nil, 0, 0)
                 }
                 let (rewrites, splits) = try upcasters.rewrites(of: stored)
@@ -64,7 +64,7 @@ extension ProjectionDatabase {
                     try await Self.write(rewrite, migration: id, at: now, dialect: dialect, on: sql)
                 }
                 try await sql.raw("""
-                    UPDATE upcast_migrations SET position = \(bind: last), rewritten = rewritten + \(bind: rewrites.count)
+                    UPDATE chronicle_upcast_migrations SET position = \(bind: last), rewritten = rewritten + \(bind: rewrites.count)
                     WHERE id = \(bind: id)
                     """).run()
                 return (last, rewrites.count, splits)
@@ -83,7 +83,7 @@ extension ProjectionDatabase {
         let text = dialect == .postgres ? "::text" : ""
         return try await sql.raw("""
             SELECT position, event_id\(unsafeRaw: text) AS event_id, entity_type, entity_id, version, event_type, schema_version, data\(unsafeRaw: text) AS data
-            FROM events WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)
+            FROM chronicle_events WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)
             """).all().map { row in
             let position = try row.decode(column: "position", as: Int64.self)
             let id = try row.decode(column: "event_id", as: String.self)
@@ -107,12 +107,12 @@ extension ProjectionDatabase {
     private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws {
         let json = dialect == .postgres ? "::json" : ""
         try await sql.raw("""
-            INSERT INTO event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
+            INSERT INTO chronicle_event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
             SELECT \(bind: migration), event_id, position, event_type, schema_version, data, \(bind: now)
-            FROM events WHERE position = \(bind: rewrite.stored.position)
+            FROM chronicle_events WHERE position = \(bind: rewrite.stored.position)
             """).run()
         try await sql.raw("""
-            UPDATE events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
+            UPDATE chronicle_events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
                 data = \(bind: String(decoding: rewrite.current.data, as: UTF8.self))\(unsafeRaw: json)
             WHERE position = \(bind: rewrite.stored.position)
             """).run()

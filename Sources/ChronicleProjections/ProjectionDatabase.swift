@@ -27,7 +27,7 @@ public protocol ProjectionDatabase: EventStore {
     ///   - work: The work, given SQL on the transaction.
     /// - Returns: The work's result, once committed.
     func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result
 
     /// Appends events and runs work in the same transaction.
@@ -42,14 +42,14 @@ public protocol ProjectionDatabase: EventStore {
     func append(
         _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
         sharingLocksOf projections: [String],
-        within work: @Sendable (any SQLDatabase, AppendResult) async throws -> Void
+        within work: @escaping @Sendable (any SQLDatabase, AppendResult) async throws -> Void
     ) async throws -> AppendResult
 
     /// Reads up to `limit` committed events after a position, none held back.
     func readCommittedLog(after position: Int64, limit: Int) async throws -> [RecordedEvent]
 
     /// Runs reads outside any write transaction.
-    func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    func withReadConnection<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
 
     /// A signal after each append of this process or, where the database tells, of others:
     /// runners wake up instead of waiting for their next poll.
@@ -61,7 +61,7 @@ public protocol ProjectionDatabase: EventStore {
     @discardableResult
     func migrate(_ migrations: MigrationSet) async throws -> [Migration]
 
-    /// The `schema_migrations` rows of every scope; empty before the first migration.
+    /// The `chronicle_schema_migrations` rows of every scope; empty before the first migration.
     func appliedMigrations() async throws -> [AppliedMigration]
 
     /// The upcasting steps the store applies to every event it reads.

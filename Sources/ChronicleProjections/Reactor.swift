@@ -32,4 +32,13 @@ public protocol Reactor: Sendable {
 
     /// What it does for each event type it cares about.
     var handlers: EventReactions<ReactionContext> { get }
+
+    /// What the read side does when a handler keeps failing at an event: ``ErrorPolicy/stop``
+    /// unless the reactor says otherwise.
+    static var errorPolicy: ErrorPolicy { get }
+}
+
+extension Reactor {
+    /// ``ErrorPolicy/stop``: an event is never passed over unless an operator decides so.
+    public static var errorPolicy: ErrorPolicy { .stop }
 }

@@ -13,24 +13,25 @@ extension ReadSide {
     /// - Important: A projection whose version (or mode) differs from the one its tables were
     ///   built with is reported by ``status()`` as needing a rebuild, and is neither applied nor
     ///   run until rebuilt: see ``rebuild(_:mode:progress:)``.
+    /// - Important: The store refuses appends that would skip this read side's inline
+    ///   projections (see ``eventStore``); an inline projection no longer registered here no
+    ///   longer holds appends back.
+    /// - Important: The store's tables are the store's. Before anything is changed, a projection
+    ///   table named with the store's prefix (`chronicle_`), or a projection or application
+    ///   migration statement that would create, change or write such a table, is refused with
+    ///   ``ReadSideError/Code/reservedName``. A projection never drops or replaces a table its
+    ///   bookkeeping did not create (``ReadSideError/Code/tableExists``).
     /// - Returns: What this run did; nothing when everything was set up before.
     @discardableResult
     public func migrate() async throws -> ReadSideMigration {
+        try checkRegistration()
         var report = ReadSideMigration(storeMigrations: try await database.migrate(.store(database.dialect)))
         for set in migrations {
             report.applicationMigrations += try await database.migrate(set)
         }
         for projection in projections {
-            let created = try await database.withWriteTransaction(locking: projection.name) { sql -> Bool in
-                guard try await Bookkeeping.projection(projection.name, on: sql) == nil else { return false }
-                for table in projection.tables {
-                    try await Bookkeeping.drop(table: table.name, on: sql)
-                    try await Bookkeeping.create(table, as: table.name, dialect: database.dialect, on: sql)
-                }
-                try await Bookkeeping.insertProjection(
-                    projection.name, version: projection.version, mode: projection.mode.rawValue, position: 0,
-                    at: configuration.now(), on: sql)
-                return true
+            let created = try await database.withWriteTransaction(locking: projection.name) { sql in
+                try await setUp(projection, on: sql)
             }
             if created {
                 report.createdProjections.append(projection.name)
@@ -39,6 +40,10 @@ extension ReadSide {
                     try await rebuildOffline(projection, progress: nil)
                 }
             }
+        }
+        let registered = projections.filter { $0.mode == .inline }.map(\.name)
+        try await database.withWriteTransaction(locking: nil) { sql in
+            try await Bookkeeping.forgetEventTypes(ofInlineProjectionsExcept: registered, on: sql)
         }
         for reactor in reactors {
             let head = try await database.headPosition()
@@ -54,5 +59,74 @@ extension ReadSide {
         }
         await inlineState.invalidate()
         return report
+    }
+
+    /// Creates a projection's bookkeeping row and empty tables when it has none; otherwise
+    /// records the tables a read side made before tables were recorded. Either way, records the
+    /// event types an inline projection handles. Returns whether it created the projection.
+    func setUp(_ projection: RegisteredProjection, on sql: any SQLDatabase) async throws -> Bool {
+        let now = configuration.now()
+        let created: Bool
+        if let row = try await Bookkeeping.projection(projection.name, on: sql) {
+            if try await Bookkeeping.tables(of: projection.name, on: sql).isEmpty {
+                try await Bookkeeping.adopt(
+                    tables: projection.tables.map(\.name), of: projection.name, generation: row.generation, at: now, on: sql)
+                if let rebuild = try await Bookkeeping.rebuild(projection.name, on: sql) {
+                    try await Bookkeeping.adopt(
+                        tables: Array(projection.tableNames(shadowGeneration: rebuild.generation).values), of: projection.name,
+                        generation: rebuild.generation, at: now, on: sql)
+                }
+            }
+            created = false
+        } else {
+            for table in projection.tables {
+                try await Bookkeeping.drop(table: table.name, of: projection.name, on: sql)
+                try await Bookkeeping.create(
+                    table, as: table.name, for: projection.name, generation: 0, dialect: database.dialect, at: now, on: sql)
+            }
+            try await Bookkeeping.insertProjection(
+                projection.name, version: projection.version, mode: projection.mode.rawValue, position: 0, at: now, on: sql)
+            created = true
+        }
+        try await Bookkeeping.setEventTypes(
+            projection.mode == .inline ? projection.handlers.eventTypes : nil, of: projection.name, on: sql)
+        return created
+    }
+
+    /// Refuses projections and application migrations that would touch the store's tables:
+    /// table names with the store's prefix, and statements that create, change or write a table
+    /// of the store's.
+    ///
+    /// - Throws: ``ReadSideError/Code/reservedName`` naming the projection or migration.
+    func checkRegistration() throws {
+        for projection in projections {
+            for table in projection.tables {
+                if StoreSchema.isReserved(table.name) {
+                    throw ReadSideError(
+                        code: .reservedName,
+                        message: "Projection \(projection.name) declares a table named \(table.name): the prefix \(StoreSchema.reservedPrefix) belongs to the store's own tables. Rename the table; nothing was created or dropped.",
+                        name: projection.name)
+                }
+                let statements = table.creation(in: database.dialect, as: table.name).joined(separator: ";\n")
+                let written = StoreSchema.reservedNames(writtenBy: statements)
+                if !written.isEmpty {
+                    throw ReadSideError(
+                        code: .reservedName,
+                        message: "Projection \(projection.name)'s statements for table \(table.name) would change the store's \(written.joined(separator: ", ")): a projection creates and writes only its own tables. Nothing was created or dropped.",
+                        name: projection.name)
+                }
+            }
+        }
+        for set in migrations {
+            for migration in set.migrations {
+                let written = StoreSchema.reservedNames(writtenBy: migration.sql)
+                if !written.isEmpty {
+                    throw ReadSideError(
+                        code: .reservedName,
+                        message: "Migration \(migration.version) (\(migration.name)) of \(set.scope) would change the store's \(written.joined(separator: ", ")): the prefix \(StoreSchema.reservedPrefix) belongs to the store. Nothing was migrated.",
+                        name: set.scope)
+                }
+            }
+        }
     }
 }

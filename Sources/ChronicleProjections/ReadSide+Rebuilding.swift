@@ -21,12 +21,20 @@ extension ReadSide {
     ///     tables, resumable).
     ///   - progress: Called after every batch.
     /// - Throws: ``ReadSideError`` (``ReadSideError/Code/unknownName``,
+    ///   ``ReadSideError/Code/reservedName`` for a projection that names the store's tables,
     ///   ``ReadSideError/Code/rebuildInProgress`` for an offline rebuild while an online one is
-    ///   under way), or the error of a handler.
+    ///   under way), or the error of a handler the projection's ``ErrorPolicy`` does not go past.
+    ///
+    /// - Important: A handler that fails at an event is treated as its projection's
+    ///   ``ErrorPolicy`` says: `stop` fails the rebuild (nothing of an offline rebuild is kept);
+    ///   `park(afterAttempts:)` tries the event that many times, then parks it and goes on;
+    ///   `skip` skips it. The rebuilt tables' parked and skipped events replace those of the
+    ///   tables they replace.
     public func rebuild(
         _ name: String, mode: RebuildMode, progress: (@Sendable (RebuildProgress) -> Void)? = nil
     ) async throws {
         let projection = try projection(named: name)
+        try checkRegistration()
         try await ensureBookkeeping(of: projection)
         switch mode {
         case .offline:
@@ -53,24 +61,20 @@ extension ReadSide {
                 throw ReadSideError(code: .noRebuildInProgress, message: "No online rebuild of \(name) is under way.", name: name)
             }
             for table in projection.tables {
-                try await Bookkeeping.drop(table: ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation), on: sql)
+                try await Bookkeeping.drop(
+                    table: ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation), of: name, on: sql)
             }
+            try await Bookkeeping.forgetParkedEvents(of: name, onlyGeneration: rebuild.generation, on: sql)
             try await Bookkeeping.deleteRebuild(name, on: sql)
         }
         configuration.logger.info("Discarded the online rebuild", metadata: ["projection": "\(name)"])
     }
 
-    /// A projection never set up gets its bookkeeping row (and empty tables) first.
+    /// A projection never set up gets its bookkeeping row (and empty tables) first; one set up
+    /// before tables were recorded has its tables recorded.
     private func ensureBookkeeping(of projection: RegisteredProjection) async throws {
-        try await database.withWriteTransaction(locking: projection.name) { sql in
-            guard try await Bookkeeping.projection(projection.name, on: sql) == nil else { return }
-            for table in projection.tables {
-                try await Bookkeeping.drop(table: table.name, on: sql)
-                try await Bookkeeping.create(table, as: table.name, dialect: database.dialect, on: sql)
-            }
-            try await Bookkeeping.insertProjection(
-                projection.name, version: projection.version, mode: projection.mode.rawValue, position: 0,
-                at: configuration.now(), on: sql)
+        _ = try await database.withWriteTransaction(locking: projection.name) { sql in
+            try await setUp(projection, on: sql)
         }
     }
 
@@ -90,9 +94,11 @@ extension ReadSide {
             guard let row = try await Bookkeeping.projection(projection.name, on: sql) else { return 0 }
             let tables = projection.tableNames(shadowGeneration: nil)
             for table in projection.tables {
-                try await Bookkeeping.drop(table: table.name, on: sql)
-                try await Bookkeeping.create(table, as: table.name, dialect: dialect, on: sql)
+                try await Bookkeeping.drop(table: table.name, of: projection.name, on: sql)
+                try await Bookkeeping.create(
+                    table, as: table.name, for: projection.name, generation: row.generation, dialect: dialect, at: configuration.now(), on: sql)
             }
+            try await Bookkeeping.forgetParkedEvents(of: projection.name, onlyGeneration: row.generation, on: sql)
             var position: Int64 = 0
             var replayed = 0
             var reader = PrefetchingLogReader { [database] position in
@@ -105,7 +111,7 @@ extension ReadSide {
                 try Task.checkCancellation()
                 let events = try await reader.batch(after: position)
                 guard let last = events.last else { break }
-                try await projection.apply(events, sql: sql, dialect: dialect, tables: tables)
+                try await replay(events, into: projection, sql: sql, dialect: dialect, tables: tables, generation: row.generation)
                 position = last.position
                 replayed += events.count
                 progress?(Self.progress(projection.name, position: position, head: head, replayed: replayed, since: started))
@@ -146,9 +152,11 @@ extension ReadSide {
             let rebuild = RebuildRow(name: name, version: projection.version, generation: live.generation + 1, position: 0)
             for table in projection.tables {
                 let shadow = ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation)
-                try await Bookkeeping.drop(table: shadow, on: sql)
-                try await Bookkeeping.create(table, as: shadow, dialect: dialect, on: sql)
+                try await Bookkeeping.drop(table: shadow, of: name, on: sql)
+                try await Bookkeeping.create(
+                    table, as: shadow, for: name, generation: rebuild.generation, dialect: dialect, at: configuration.now(), on: sql)
             }
+            try await Bookkeeping.forgetParkedEvents(of: name, onlyGeneration: rebuild.generation, on: sql)
             try await Bookkeeping.insertRebuild(rebuild, at: configuration.now(), on: sql)
             return rebuild
         }
@@ -171,7 +179,7 @@ extension ReadSide {
                 }
                 let fresh = events.filter { $0.position > current.position }
                 guard let last = fresh.last else { return current.position }
-                try await projection.apply(fresh, sql: sql, dialect: dialect, tables: shadowTables)
+                try await replay(fresh, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: rebuild.generation)
                 try await Bookkeeping.advance(rebuild: name, to: last.position, on: sql)
                 return last.position
             }
@@ -194,20 +202,42 @@ extension ReadSide {
                     ? try await database.readCommittedLog(after: current.position, limit: batchSize)
                     : try await database.readLog(after: current.position, limit: batchSize).filter { $0.position <= live.position }
                 guard let last = events.last else { break }
-                try await projection.apply(events, sql: sql, dialect: dialect, tables: shadowTables)
+                try await replay(events, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: current.generation)
                 current.position = last.position
             }
             for table in projection.tables {
-                try await Bookkeeping.drop(table: table.name, on: sql)
+                try await Bookkeeping.drop(table: table.name, of: name, on: sql)
                 try await Bookkeeping.rename(
-                    table: ProjectionTable.physicalName(table.name, shadowGeneration: current.generation), to: table.name, on: sql)
+                    table: ProjectionTable.physicalName(table.name, shadowGeneration: current.generation), to: table.name,
+                    generation: current.generation, of: name, on: sql)
             }
+            try await Bookkeeping.forgetParkedEvents(of: name, exceptGeneration: current.generation, on: sql)
             try await Bookkeeping.replace(
                 projection: name, version: projection.version, mode: projection.mode.rawValue, generation: current.generation,
                 position: current.position, at: configuration.now(), on: sql)
             try await Bookkeeping.deleteRebuild(name, on: sql)
         }
         configuration.logger.info("Online rebuild swapped in", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)"])
+    }
+
+    /// Replays events into a rebuild's tables by the projection's ``ErrorPolicy``: an event that
+    /// fails is tried again at once while the policy allows, then parked or skipped; with
+    /// ``ErrorPolicy/stop`` the failure ends the rebuild.
+    func replay(
+        _ events: [RecordedEvent], into projection: RegisteredProjection, sql: any SQLDatabase, dialect: DatabaseDialect,
+        tables: [String: String], generation: Int
+    ) async throws {
+        var failed = FailedAttempts()
+        var pending = events[...]
+        while !pending.isEmpty {
+            let outcome = try await projection.apply(
+                Array(pending), tolerating: sql, dialect: dialect, tables: tables, generation: generation,
+                failedAttempts: failed.count(at:), now: configuration.now())
+            guard let failure = outcome.stoppedAt, let position = failure.position else { return }
+            if projection.errorPolicy == .stop { throw failure }
+            failed.record(at: position)
+            pending = pending.drop { $0.position <= (outcome.through ?? 0) }
+        }
     }
 
     /// The guarded log after a position, for a rebuild that means to reach `head`.

@@ -8,10 +8,12 @@ extension ReadSide {
     /// Follows the log with every async projection and every reactor until cancelled or shut
     /// down.
     ///
-    /// Each projection and reactor runs on its own: one that fails stops at the failing event
-    /// (never skipping it), logs it, records it for ``status()``, and retries with a growing
-    /// delay, while the others go on. Runners read when the store signals an append, and at
-    /// least every ``Configuration/pollInterval``.
+    /// Each projection and reactor runs on its own. One whose handler fails at an event keeps
+    /// the events before it, logs and records the failure for ``status()``, and then does what
+    /// its ``ErrorPolicy`` says: retries the event with a growing delay (never skipping it), or,
+    /// after the attempts its policy allows, parks it and goes on. The others go on meanwhile. A
+    /// database that is unavailable is retried the same way, and never parks an event. Runners
+    /// read when the store signals an append, and at least every ``Configuration/pollInterval``.
     public func run() async throws {
         let asyncProjections = projections.filter { $0.mode == .async }
         let wakeups = (asyncProjections.map(\.name) + reactors.map(\.name)).map { _ in Wakeup() }
@@ -25,22 +27,27 @@ extension ReadSide {
                     }
                 }
                 for (projection, wakeup) in zip(asyncProjections, wakeups) {
-                    group.addTask { await self.follow(name: projection.name, wakeup: wakeup) { try await self.applyNextBatch(of: projection) } }
+                    group.addTask {
+                        await self.follow(name: projection.name, wakeup: wakeup) { try await self.applyNextBatch(of: projection, failed: $0) }
+                    }
                 }
                 for (reactor, wakeup) in zip(reactors, wakeups.dropFirst(asyncProjections.count)) {
-                    group.addTask { await self.follow(name: reactor.name, wakeup: wakeup) { try await self.reactToNextBatch(of: reactor) } }
+                    group.addTask {
+                        await self.follow(name: reactor.name, wakeup: wakeup) { try await self.reactToNextBatch(of: reactor, failed: $0) }
+                    }
                 }
             }
         }
     }
 
     /// Repeats a batch step until cancelled: waiting when caught up, retrying with a growing
-    /// delay when it fails.
-    private func follow(name: String, wakeup: Wakeup, _ step: @Sendable () async throws -> Int) async {
+    /// delay when it fails, and counting the failures at each event for the error policy.
+    private func follow(name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int) async {
+        var failed = FailedAttempts()
         var failures = 0
         while !Task.isCancelled {
             do {
-                let read = try await step()
+                let read = try await step(failed)
                 failures = 0
                 if read == 0 {
                     await wakeup.wait(upTo: configuration.pollInterval)
@@ -48,10 +55,17 @@ extension ReadSide {
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
+                let position = (error as? ReadSideError)?.position
+                if let position, !EventStoreError.isUnavailable(error) {
+                    failed.record(at: position)
+                }
                 let delay = retryDelay(afterFailures: failures)
                 configuration.logger.error(
                     "Read side step failed; retrying",
-                    metadata: ["name": "\(name)", "error": "\(error)", "retry_in": "\(delay)"])
+                    metadata: [
+                        "name": "\(name)", "error": "\(error)", "retry_in": "\(delay)",
+                        "position": "\(position.map(String.init) ?? "-")", "attempts": "\(position.map(failed.count(at:)) ?? 0)",
+                    ])
                 await record(failure: error, of: name)
                 try? await Task.sleep(for: delay)
             }
@@ -82,19 +96,28 @@ extension ReadSide {
 
     /// Applies the next batch of the log to an async projection, with its checkpoint, in one
     /// transaction. Returns how many events it read (0 when caught up).
-    func applyNextBatch(of projection: RegisteredProjection) async throws -> Int {
+    ///
+    /// - Throws: The failure the batch stopped at (after keeping the events before it), or the
+    ///   database's error.
+    func applyNextBatch(of projection: RegisteredProjection, failed: FailedAttempts = FailedAttempts()) async throws -> Int {
         let row = try await liveRow(of: projection)
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard !events.isEmpty else { return 0 }
         let dialect = database.dialect
-        try await database.withWriteTransaction(locking: projection.name) { sql in
+        let stoppedAt = try await database.withWriteTransaction(locking: projection.name) { sql -> ReadSideError? in
             // Another instance may have applied some of the batch meanwhile: start after its checkpoint.
             let current = try await self.liveRow(of: projection, on: sql)
-            let fresh = events.filter { $0.position > current.position }
-            guard let last = fresh.last else { return }
-            try await projection.apply(fresh, sql: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil))
-            try await Bookkeeping.advance(projection: projection.name, to: last.position, at: configuration.now(), on: sql)
+            let now = configuration.now()
+            let outcome = try await projection.apply(
+                events.filter { $0.position > current.position }, tolerating: sql, dialect: dialect,
+                tables: projection.tableNames(shadowGeneration: nil), generation: current.generation,
+                failedAttempts: failed.count(at:), now: now)
+            if let through = outcome.through {
+                try await Bookkeeping.advance(projection: projection.name, to: through, at: now, on: sql)
+            }
+            return outcome.stoppedAt
         }
+        if let stoppedAt { throw stoppedAt }
         return events.count
     }
 
@@ -120,39 +143,83 @@ extension ReadSide {
     }
 
     /// Runs a reactor on the next batch of the log. Each effect is followed by its receipt and
-    /// the checkpoint, in one transaction; an effect with a receipt is not run again. Returns
-    /// how many events it read.
-    func reactToNextBatch(of reactor: RegisteredReactor) async throws -> Int {
+    /// the checkpoint, in one transaction; an effect with a receipt is not run again. An effect
+    /// that fails is retried, or parked by the reactor's policy. Returns how many events it read.
+    func reactToNextBatch(of reactor: RegisteredReactor, failed: FailedAttempts = FailedAttempts()) async throws -> Int {
         let row = try await database.withReadConnection { sql in try await Bookkeeping.reactor(reactor.name, on: sql) }
         guard let row else {
             throw ReadSideError(code: .notMigrated, message: "Reactor \(reactor.name) is not registered: run migrate().", name: reactor.name)
         }
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard let last = events.last else { return 0 }
-        let aggregates = aggregates()
         for event in events where reactor.handlers.handles(event.eventType) {
-            let done = try await database.withReadConnection { sql in
-                try await Bookkeeping.hasReceipt(reactor: reactor.name, eventID: event.id, on: sql)
-            }
-            if !done {
-                do {
-                    try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates))
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    throw ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
+            if let failure = try await react(to: event, with: reactor) {
+                let attempts = failed.count(at: event.position) + 1
+                let action = reactor.errorPolicy.action(afterFailedAttempts: attempts)
+                guard action != .retryLater else { throw failure }
+                try await database.withWriteTransaction(locking: nil) { sql in
+                    try await Bookkeeping.park(
+                        event, by: reactor.name, generation: 0, error: failure.message, attempts: attempts, skipped: action == .skip,
+                        at: configuration.now(), on: sql)
+                    try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
                 }
-            }
-            try await database.withWriteTransaction(locking: nil) { sql in
-                if !done {
-                    try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
-                }
-                try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+                configuration.logger.warning(
+                    "Went past an event the reactor could not handle",
+                    metadata: ["reactor": "\(reactor.name)", "position": "\(event.position)", "action": "\(action)", "error": "\(failure.message)"])
             }
         }
         try await database.withWriteTransaction(locking: nil) { sql in
             try await Bookkeeping.advance(reactor: reactor.name, to: last.position, at: configuration.now(), on: sql)
         }
         return events.count
+    }
+
+    /// Runs a reactor's effect for an event unless its receipt says it was done, then records
+    /// the receipt and the checkpoint. Returns the handler's failure instead of throwing it.
+    ///
+    /// - Throws: The database's errors, and cancellation.
+    func react(to event: RecordedEvent, with reactor: RegisteredReactor) async throws -> ReadSideError? {
+        let done = try await database.withReadConnection { sql in
+            try await Bookkeeping.hasReceipt(reactor: reactor.name, eventID: event.id, on: sql)
+        }
+        if !done {
+            do {
+                try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates()))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let error where EventStoreError.isUnavailable(error) {
+                throw error
+            } catch {
+                return ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
+            }
+        }
+        try await database.withWriteTransaction(locking: nil) { sql in
+            if !done {
+                try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
+            }
+            try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+        }
+        return nil
+    }
+}
+
+/// How often a consumer failed at the event it failed at last: what its error policy counts.
+struct FailedAttempts: Sendable {
+    private var position: Int64?
+    private var count = 0
+
+    /// The failed attempts at a position so far.
+    func count(at position: Int64) -> Int {
+        position == self.position ? count : 0
+    }
+
+    /// Counts a failed attempt at a position; a failure elsewhere starts a new count.
+    mutating func record(at position: Int64) {
+        if position == self.position {
+            count += 1
+        } else {
+            self.position = position
+            count = 1
+        }
     }
 }

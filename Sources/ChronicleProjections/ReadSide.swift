@@ -76,6 +76,9 @@ public struct ReadSide: Service, Sendable {
     /// The application's own migrations, applied by ``migrate()`` after the store's.
     let migrations: [MigrationSet]
     let inlineState = InlineProjectionState()
+    /// Queues the commands of every ``aggregates(configuration:)`` per entity, so that commands
+    /// of this process on one entity never conflict with each other.
+    let commandQueue = EntityQueue()
 
     /// Creates the read side of a store.
     ///
@@ -119,11 +122,12 @@ public struct ReadSide: Service, Sendable {
     public var eventStore: any EventStore { InlineProjectionStore(readSide: self) }
 
     /// Aggregates whose commands append through ``eventStore`` (with snapshots kept in the
-    /// store, when it keeps them).
+    /// store, when it keeps them). The commands of all of them, and of reactors, queue per
+    /// entity together.
     public func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
         Aggregates(
             store: eventStore, snapshots: database as? any SnapshotStore,
-            configuration: configuration ?? self.configuration.aggregates)
+            configuration: configuration ?? self.configuration.aggregates, queue: commandQueue)
     }
 
     /// The projection registered under a name.

@@ -1,7 +1,7 @@
 import Chronicle
 
 /// An error of the read side: a failing handler, a projection that needs setting up or
-/// rebuilding, an unknown name.
+/// rebuilding, an unknown or reserved name.
 public struct ReadSideError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure. Compare with the static members; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -13,6 +13,9 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
             case rebuildInProgress = "rebuild in progress"
             case noRebuildInProgress = "no rebuild in progress"
             case invalidRowChange = "invalid row change"
+            case reservedName = "reserved name"
+            case tableExists = "table exists"
+            case eventNotParked = "event not parked"
         }
 
         private let base: Base
@@ -36,6 +39,16 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
         /// A projection's handler asked for a row change that cannot be written: an undeclared
         /// table, a missing or null key, a column named twice, an increment that is not a number.
         public static let invalidRowChange = Code(.invalidRowChange)
+        /// A projection's table or statement, or an application migration, names one of the
+        /// store's own tables (their prefix, `chronicle_`, is reserved): refused before anything
+        /// is created, dropped or written.
+        public static let reservedName = Code(.reservedName)
+        /// A projection's table would replace a table of that name that the projection's
+        /// bookkeeping did not create: it is left alone, and nothing is created.
+        public static let tableExists = Code(.tableExists)
+        /// An operator asked to retry or skip an event that is neither parked nor the one the
+        /// consumer is stopped at.
+        public static let eventNotParked = Code(.eventNotParked)
 
         /// The code's name.
         public var description: String { base.rawValue }

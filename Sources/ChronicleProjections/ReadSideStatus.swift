@@ -18,8 +18,11 @@ public struct ProjectionStatus: Sendable {
         case notMigrated = "not migrated"
         /// Its tables are of another version or mode than the code: rebuild it.
         case needsRebuild = "needs rebuild"
-        /// Its last attempt failed; it is retrying.
+        /// Its last attempt failed; it is retrying (stopped at the event, by its policy).
         case failing
+        /// It follows the log, but went past events it could not handle that wait for an
+        /// operator (``ParkedEvent/State/parked``).
+        case degraded
         /// It is current (inline) or following the log (async).
         case live
     }
@@ -44,12 +47,30 @@ public struct ProjectionStatus: Sendable {
     public var failedAt: Date?
     /// An online rebuild under way: its position, if any.
     public var rebuildPosition: Int64?
+    /// What it does when a handler keeps failing at an event.
+    public var errorPolicy: ErrorPolicy
+    /// Events its live tables miss that wait for an operator.
+    public var parkedEvents: Int
+    /// Events its live tables miss, skipped by its policy or an operator.
+    public var skippedEvents: Int
     /// What the projection can do now.
     public var state: State
 }
 
 /// Where one reactor stands.
 public struct ReactorStatus: Sendable {
+    /// What the reactor can do now.
+    public enum State: String, Sendable {
+        /// It has not been registered yet: run `migrate()`.
+        case notMigrated = "not migrated"
+        /// Its last attempt failed; it is retrying (stopped at the event, by its policy).
+        case failing
+        /// It follows the log, but went past events whose effects wait for an operator.
+        case degraded
+        /// It follows the log.
+        case live
+    }
+
     /// The reactor's name.
     public var name: String
     /// The last position reacted to, if registered.
@@ -64,4 +85,41 @@ public struct ReactorStatus: Sendable {
     public var errorPosition: Int64?
     /// When the last failure happened.
     public var failedAt: Date?
+    /// What it does when a handler keeps failing at an event.
+    public var errorPolicy: ErrorPolicy
+    /// Events whose effects wait for an operator.
+    public var parkedEvents: Int
+    /// Events whose effects were skipped, by its policy or an operator.
+    public var skippedEvents: Int
+    /// What the reactor can do now.
+    public var state: State
+}
+
+extension ReadSideStatus {
+    /// What needs attention, one sentence each: projections not migrated, needing a rebuild,
+    /// failing or with parked events; reactors not registered, failing or with parked events.
+    /// Empty when every projection and reactor is live (an async one may still be behind).
+    public var problems: [String] {
+        var problems: [String] = []
+        for projection in projections {
+            switch projection.state {
+            case .live: break
+            case .notMigrated: problems.append("Projection \(projection.name) has no tables yet: migrate.")
+            case .needsRebuild: problems.append("Projection \(projection.name) needs a rebuild to version \(projection.version).")
+            case .failing:
+                problems.append("Projection \(projection.name) is failing\(projection.errorPosition.map { " at event \($0)" } ?? ""): \(projection.lastError ?? "").")
+            case .degraded: problems.append("Projection \(projection.name) has \(projection.parkedEvents) parked event(s): retry or skip them.")
+            }
+        }
+        for reactor in reactors {
+            switch reactor.state {
+            case .live: break
+            case .notMigrated: problems.append("Reactor \(reactor.name) is not registered yet: migrate.")
+            case .failing:
+                problems.append("Reactor \(reactor.name) is failing\(reactor.errorPosition.map { " at event \($0)" } ?? ""): \(reactor.lastError ?? "").")
+            case .degraded: problems.append("Reactor \(reactor.name) has \(reactor.parkedEvents) parked event(s): retry or skip them.")
+            }
+        }
+        return problems
+    }
 }

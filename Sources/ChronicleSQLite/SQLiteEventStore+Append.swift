@@ -21,13 +21,13 @@ extension SQLiteEventStore {
             result = try await groupCommit.append(
                 append,
                 writeAlone: { append in
-                    try await self.writeLock.withLock {
+                    try await self.writeLock.withLock(waitingAtMost: self.configuration.writerTimeout) {
                         try await append.retryingLostRaces { try await self.insert(append, insideTransaction: false) }
                     }
                 },
                 writeGroup: { appends in await self.insert(appends) })
         } catch {
-            throw Self.databaseFailure(error, stream: stream)
+            throw Self.translate(error, stream: stream)
         }
         appended.signal()
         return result
@@ -36,7 +36,9 @@ extension SQLiteEventStore {
     /// Inserts the events after the entity's current version, each statement checking the
     /// expectation itself (one statement, one round trip for all but very large appends).
     /// Outside a transaction, an append too large for one statement gets a transaction of its own.
-    func insert(_ append: PreparedAppend, insideTransaction: Bool) async throws -> AppendResult {
+    /// Unless it comes through the read side (`appliesInlineProjections`), an append of event
+    /// types an inline projection handles is refused.
+    func insert(_ append: PreparedAppend, insideTransaction: Bool, appliesInlineProjections: Bool = false) async throws -> AppendResult {
         let stream = append.stream
         var positions: [Int64] = []
         positions.reserveCapacity(append.entries.count)
@@ -52,13 +54,15 @@ extension SQLiteEventStore {
                     // The first chunk expects what the caller expects; later ones, the version the
                     // previous chunk reached.
                     let expected = firstVersion.map { $0 - 1 + positions.count } ?? append.expected.requiredVersion
-                    let (sql, binds) = Self.insertStatement(for: chunk, of: stream, expected: expected)
+                    let (sql, binds) = Self.insertStatement(
+                        for: chunk, of: stream, expected: expected, checkingInlineProjections: !appliesInlineProjections)
                     let rows = try await writer.query(sql, binds).compactMap { row -> (version: Int, position: Int64)? in
                         guard let version = row.column("version")?.integer, let position = row.column("position")?.integer else { return nil }
                         return (version, Int64(position))
                     }
                     guard rows.count == chunk.count else {
-                        // The statement's WHERE refused: the entity is at another version or of another type.
+                        // The statement's WHERE refused: the entity is at another version or of
+                        // another type, or an inline projection handles the events.
                         throw try await refusal(of: append)
                     }
                     if firstVersion == nil { firstVersion = rows.map(\.version).min() }
@@ -70,7 +74,7 @@ extension SQLiteEventStore {
                 throw error
             }
         } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
-            throw try await translate(error, of: append)
+            throw try await explainUniqueViolation(error, of: append)
         }
         guard let firstVersion, positions.count == append.entries.count else {
             throw EventStoreError(code: .databaseFailure, message: "The insert into events did not return every position.", stream: stream)
@@ -83,9 +87,10 @@ extension SQLiteEventStore {
 
     /// The insert of `entries` after the entity's newest event, as one statement that inserts
     /// nothing unless the entity is at the `expected` version (any, when `nil`) and of the
-    /// stream's entity type. It returns the position and version of each row.
+    /// stream's entity type, and, when checking, no inline projection handles one of the events'
+    /// types. It returns the position and version of each row.
     static func insertStatement(
-        for entries: ArraySlice<PreparedAppend.Entry>, of stream: StreamName, expected: Int?
+        for entries: ArraySlice<PreparedAppend.Entry>, of stream: StreamName, expected: Int?, checkingInlineProjections: Bool
     ) -> (String, [SQLiteData]) {
         var binds: [SQLiteData] = [.text(stream.entityType), .text(stream.entityID), expected.map { .integer($0) } ?? .null]
         binds.reserveCapacity(3 + 7 * entries.count)
@@ -99,14 +104,24 @@ extension SQLiteEventStore {
         // `e.column2` is the event's place in the append: 1, 2, 3, ... The newest event of the
         // entity, if any, gives its version and type.
         let sql = """
-            INSERT INTO events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
+            INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
             SELECT e.column1, ?1, ?2, coalesce(n.version, 0) + e.column2, e.column3, e.column4, e.column5, e.column6, e.column7
             FROM (VALUES \(rows.joined(separator: ", "))) AS e
-            LEFT JOIN (SELECT version, entity_type FROM events WHERE entity_id = ?2 ORDER BY version DESC LIMIT 1) AS n
-            WHERE (?3 IS NULL OR coalesce(n.version, 0) = ?3) AND coalesce(n.entity_type = ?1, 1)
+            LEFT JOIN (SELECT version, entity_type FROM chronicle_events WHERE entity_id = ?2 ORDER BY version DESC LIMIT 1) AS n
+            WHERE (?3 IS NULL OR coalesce(n.version, 0) = ?3) AND coalesce(n.entity_type = ?1, 1)\(
+                checkingInlineProjections ? " AND " + Self.noInlineProjectionHandles(typesAt: (0..<entries.count).map { 6 + 7 * $0 }) : "")
             RETURNING position, version
             """
         return (sql, binds)
+    }
+
+    /// A condition that holds when no inline projection handles an event type among the
+    /// parameters at the given places.
+    static func noInlineProjectionHandles(typesAt places: [Int]) -> String {
+        """
+        NOT EXISTS (SELECT 1 FROM chronicle_projections p, json_each(p.event_types) t
+            WHERE p.mode = 'inline' AND t.value IN (\(places.map { "?\($0)" }.joined(separator: ", "))))
+        """
     }
 
     /// The seven values of an event row: id, place in its append (from 1), type, schema version,
@@ -127,13 +142,23 @@ extension SQLiteEventStore {
     /// now, checked against the append.
     private func refusal(of append: PreparedAppend) async throws -> EventStoreError {
         let current = try await writer.query(
-            "SELECT version, entity_type FROM events WHERE entity_id = ?1 ORDER BY version DESC LIMIT 1",
+            "SELECT version, entity_type FROM chronicle_events WHERE entity_id = ?1 ORDER BY version DESC LIMIT 1",
             [.text(append.stream.entityID)])
         let currentVersion = current.first?.column("version")?.integer ?? 0
         do {
             try append.check(currentVersion: currentVersion, storedEntityType: current.first?.column("entity_type")?.string)
         } catch let error as EventStoreError {
             return error
+        }
+        let types = append.entries.map { SQLiteData.text($0.eventType) }
+        let inline = try await writer.query(
+            """
+            SELECT p.name, p.event_types FROM chronicle_projections p, json_each(p.event_types) t
+            WHERE p.mode = 'inline' AND t.value IN (\(types.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
+            ORDER BY p.name LIMIT 1
+            """, types)
+        if let name = inline.first?.column("name")?.string, let handled = inline.first?.column("event_types")?.string {
+            return append.bypassing(name, handledTypes: handled)
         }
         return EventStoreError(
             code: .databaseFailure, message: "The insert into events was refused, yet the entity as stored now meets the append's expectation.",
@@ -142,24 +167,17 @@ extension SQLiteEventStore {
 
     /// Turns a unique violation into the error it means: another writer took the version, or an
     /// event id is already stored.
-    private func translate(_ error: SQLiteError, of append: PreparedAppend) async throws -> EventStoreError {
+    private func explainUniqueViolation(_ error: SQLiteError, of append: PreparedAppend) async throws -> EventStoreError {
         if error.message.contains("event_id") {
             let ids = append.entries.map { SQLiteData.text($0.id.uuidString.lowercased()) }
             let placeholders = ids.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
-            let stored = try await writer.query("SELECT event_id FROM events WHERE event_id IN (\(placeholders)) LIMIT 1", ids)
+            let stored = try await writer.query("SELECT event_id FROM chronicle_events WHERE event_id IN (\(placeholders)) LIMIT 1", ids)
             let id = stored.first?.column("event_id")?.string.flatMap(UUID.init(uuidString:)) ?? append.entries[0].id
             return .duplicateEventID(id, stream: append.stream)
         }
         let current = try await writer.query(
-            "SELECT max(version) AS version FROM events WHERE entity_id = ?1", [.text(append.stream.entityID)])
+            "SELECT max(version) AS version FROM chronicle_events WHERE entity_id = ?1", [.text(append.stream.entityID)])
         return .wrongExpectedVersion(
             stream: append.stream, expected: append.expected, actual: current.first?.column("version")?.integer ?? 0)
-    }
-
-    /// An error Chronicle does not translate, with SQLite's message.
-    static func databaseFailure(_ error: any Error, stream: StreamName? = nil) -> any Error {
-        guard let error = error as? SQLiteError else { return error }
-        let hint = error.message.contains("no such table") ? ". The store's schema is missing from this file: run migrate() first." : "."
-        return EventStoreError(code: .databaseFailure, message: "SQLite error: \(error.message)\(hint)", stream: stream, underlying: error)
     }
 }

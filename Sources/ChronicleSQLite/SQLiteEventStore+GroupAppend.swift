@@ -14,18 +14,19 @@ extension SQLiteEventStore {
         let (sql, binds) = Self.groupInsertStatement(for: appends)
         var rows: [String: [(version: Int, position: Int64)]] = [:]
         do {
-            let inserted = try await writeLock.withLock { try await writer.query(sql, binds) }
+            let inserted = try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) { try await writer.query(sql, binds) }
             for row in inserted {
                 guard let entityID = row.column("entity_id")?.string, let version = row.column("version")?.integer,
                     let position = row.column("position")?.integer
                 else { continue }
                 rows[entityID, default: []].append((version, Int64(position)))
             }
-        } catch is SQLiteError {
-            // One statement outside a transaction: it failed whole and wrote nothing.
+        } catch let error as SQLiteError where !EventStoreError.isUnavailable(Self.translate(error)) {
+            // One statement outside a transaction: it failed whole and wrote nothing, and each
+            // append is written alone.
             return appends.map { _ in .refused }
         } catch {
-            let failure = Self.databaseFailure(error)
+            let failure = Self.translate(error)
             return appends.map { _ in .failed(failure) }
         }
         return GroupCommit.outcomes(of: appends, writtenRows: rows)
@@ -37,7 +38,9 @@ extension SQLiteEventStore {
     /// 2. `accepted`: the appends whose entity is at the expected version and of the stream's
     ///    type, with that version, from the entity's newest event;
     /// 3. the insert of their events (`e`: the append's `k`, then the columns of
-    ///    `binds(of:at:)`), in the group's order, after each entity's version.
+    ///    `binds(of:at:)`), in the group's order, after each entity's version, unless an inline
+    ///    projection handles one of the group's event types (the appends are then written alone,
+    ///    which refuses exactly those that would skip it).
     /// It returns the entity, version and position of each row; an append with none was refused.
     static func groupInsertStatement(for appends: [PreparedAppend]) -> (String, [SQLiteData]) {
         var binds: [SQLiteData] = []
@@ -54,8 +57,10 @@ extension SQLiteEventStore {
                 append.expected.requiredVersion.map { .integer($0) } ?? .null,
             ]
         }
+        var typePlaces: [Int] = []
         for (k, append) in appends.enumerated() {
             for (offset, entry) in append.entries.enumerated() {
+                typePlaces.append(binds.count + 4)
                 eventRows.append(placeholders(8))
                 binds += [.integer(k + 1)] + Self.binds(of: entry, at: offset + 1)
             }
@@ -65,13 +70,14 @@ extension SQLiteEventStore {
             accepted AS (
                 SELECT k, entity_type, entity_id, version FROM (
                     SELECT a.k, a.entity_type, a.entity_id, a.expected,
-                           coalesce((SELECT max(version) FROM events WHERE entity_id = a.entity_id), 0) AS version,
-                           (SELECT entity_type FROM events WHERE entity_id = a.entity_id ORDER BY version DESC LIMIT 1) AS stored_type
+                           coalesce((SELECT max(version) FROM chronicle_events WHERE entity_id = a.entity_id), 0) AS version,
+                           (SELECT entity_type FROM chronicle_events WHERE entity_id = a.entity_id ORDER BY version DESC LIMIT 1) AS stored_type
                     FROM appends AS a
                 )
                 WHERE (expected IS NULL OR version = expected) AND coalesce(stored_type = entity_type, 1)
+                    AND \(noInlineProjectionHandles(typesAt: typePlaces))
             )
-            INSERT INTO events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
+            INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
             SELECT e.column2, a.entity_type, a.entity_id, a.version + e.column3, e.column4, e.column5, e.column6, e.column7, e.column8
             FROM (VALUES \(eventRows.joined(separator: ", "))) AS e
             JOIN accepted AS a ON a.k = e.column1

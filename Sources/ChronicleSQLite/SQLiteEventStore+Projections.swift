@@ -14,10 +14,14 @@ extension SQLiteEventStore: ProjectionDatabase {
     /// SQLite has one writer at a time, so every write transaction of this process excludes
     /// every other: the projection lock needs nothing more.
     public func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        try await writeLock.withLock {
-            try await self.inTransaction { try await work(self.writer.sql()) }
+        do {
+            return try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) {
+                try await self.inTransaction { try await work(self.sql(on: self.writer)) }
+            }
+        } catch {
+            throw Self.translate(error)
         }
     }
 
@@ -25,23 +29,23 @@ extension SQLiteEventStore: ProjectionDatabase {
     public func append(
         _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
         sharingLocksOf projections: [String],
-        within work: @Sendable (any SQLDatabase, AppendResult) async throws -> Void
+        within work: @escaping @Sendable (any SQLDatabase, AppendResult) async throws -> Void
     ) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         let result: AppendResult
         do {
-            result = try await writeLock.withLock {
+            result = try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) {
                 try await append.retryingLostRaces {
                     try await self.inTransaction {
-                        let result = try await self.insert(append, insideTransaction: true)
-                        try await work(self.writer.sql(), result)
+                        let result = try await self.insert(append, insideTransaction: true, appliesInlineProjections: true)
+                        try await work(self.sql(on: self.writer), result)
                         return result
                     }
                 }
             }
         } catch {
-            throw Self.databaseFailure(error, stream: stream)
+            throw Self.translate(error, stream: stream)
         }
         appended.signal()
         return result
@@ -56,8 +60,13 @@ extension SQLiteEventStore: ProjectionDatabase {
     public var upcasters: Upcasters { configuration.upcasters }
 
     /// Runs reads on the reader connection.
-    public func withReadConnection<Result: Sendable>(_ work: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await work(reader.sql())
+    public func withReadConnection<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await work(sql(on: reader))
+    }
+
+    /// SQL on a connection whose errors come out translated (see ``translate(_:stream:)``).
+    private func sql(on connection: SQLiteConnection) -> any SQLDatabase {
+        TranslatingSQLDatabase(connection.sql()) { Self.translate($0) }
     }
 
     /// A signal after each append of this process. Other processes writing the same file are

@@ -10,7 +10,7 @@ extension SQLiteEventStore {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let events = try await readEvents(
             """
-            SELECT \(Self.columns) FROM events
+            SELECT \(Self.columns) FROM chronicle_events
             WHERE entity_id = ?1 AND entity_type = ?2 AND version > ?3 AND version <= ?4
             ORDER BY version LIMIT ?5
             """,
@@ -24,14 +24,14 @@ extension SQLiteEventStore {
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let events = try await readEvents(
-            "SELECT \(Self.columns) FROM events WHERE position > ?1 ORDER BY position LIMIT ?2",
+            "SELECT \(Self.columns) FROM chronicle_events WHERE position > ?1 ORDER BY position LIMIT ?2",
             [.integer(Int(position)), .integer(limit)])
         return try configuration.upcasters.upcast(events)
     }
 
     /// The position of the newest event, or 0.
     public func headPosition() async throws -> Int64 {
-        let rows = try await read("SELECT coalesce(max(position), 0) AS head FROM events")
+        let rows = try await read("SELECT coalesce(max(position), 0) AS head FROM chronicle_events")
         return Int64(rows.first?.column("head")?.integer ?? 0)
     }
 
@@ -39,7 +39,7 @@ extension SQLiteEventStore {
         do {
             return try await reader.query(sql, binds)
         } catch {
-            throw Self.databaseFailure(error)
+            throw Self.translate(error)
         }
     }
 
@@ -50,7 +50,7 @@ extension SQLiteEventStore {
         do {
             try await reader.query(sql, binds) { row in collector.add(row) }
         } catch {
-            throw Self.databaseFailure(error)
+            throw Self.translate(error)
         }
         return try collector.events()
     }

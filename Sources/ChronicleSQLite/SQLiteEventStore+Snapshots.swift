@@ -6,7 +6,7 @@ extension SQLiteEventStore: SnapshotStore {
     /// The entity's newest snapshot. See `SnapshotStore.snapshot(of:)`.
     public func snapshot(of stream: StreamName) async throws -> Snapshot? {
         let rows = try await read(
-            "SELECT version, schema, state FROM snapshots WHERE entity_id = ?1 AND entity_type = ?2",
+            "SELECT version, schema, state FROM chronicle_snapshots WHERE entity_id = ?1 AND entity_type = ?2",
             [.text(stream.entityID), .text(stream.entityType)])
         guard let row = rows.first, let version = row.column("version")?.integer, let schema = row.column("schema")?.string,
             let state = row.column("state")?.string
@@ -18,12 +18,12 @@ extension SQLiteEventStore: SnapshotStore {
     public func saveSnapshot(_ snapshot: Snapshot) async throws {
         try await write(
             """
-            INSERT INTO snapshots (entity_id, entity_type, version, schema, state, created_at)
+            INSERT INTO chronicle_snapshots (entity_id, entity_type, version, schema, state, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (entity_id) DO UPDATE SET
                 entity_type = excluded.entity_type, version = excluded.version, schema = excluded.schema,
                 state = excluded.state, created_at = excluded.created_at
-            WHERE snapshots.schema <> excluded.schema OR snapshots.version <= excluded.version
+            WHERE chronicle_snapshots.schema <> excluded.schema OR chronicle_snapshots.version <= excluded.version
             """,
             [
                 .text(snapshot.stream.entityID), .text(snapshot.stream.entityType), .integer(snapshot.version),
@@ -35,17 +35,17 @@ extension SQLiteEventStore: SnapshotStore {
     /// Deletes snapshots. See `SnapshotStore.deleteSnapshots(entityType:)`.
     public func deleteSnapshots(entityType: String?) async throws {
         if let entityType {
-            try await write("DELETE FROM snapshots WHERE entity_type = ?1", [.text(entityType)])
+            try await write("DELETE FROM chronicle_snapshots WHERE entity_type = ?1", [.text(entityType)])
         } else {
-            try await write("DELETE FROM snapshots")
+            try await write("DELETE FROM chronicle_snapshots")
         }
     }
 
     private func write(_ sql: String, _ binds: [SQLiteData] = []) async throws {
         do {
-            try await writeLock.withLock { _ = try await self.writer.query(sql, binds) }
+            try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) { _ = try await self.writer.query(sql, binds) }
         } catch {
-            throw Self.databaseFailure(error)
+            throw Self.translate(error)
         }
     }
 }

@@ -32,8 +32,17 @@ public final class SQLiteEventStore: EventStore {
         public var limits: EventLimits
         /// The clock that stamps appended events.
         public var now: @Sendable () -> Date
-        /// How long a write waits for another process holding the file's write lock. Default: 5 s.
+        /// How long a write waits for another process holding the file's write lock before it
+        /// fails with `EventStoreError.Code.unavailable`. Default: 5 s.
         public var busyTimeout: Duration
+        /// How long a write waits for this process's writer connection (held by one write at a
+        /// time: another append, a projection's batch, a rebuild) before it fails with
+        /// `EventStoreError.Code.unavailable`. Default: 5 s.
+        public var writerTimeout: Duration
+        /// Whether opening the store creates a missing file. Default: `true`. Tools that only
+        /// read or repair (status, a rebuild) pass `false`, so that a mistyped path fails with
+        /// `EventStoreError.Code.notMigrated` instead of leaving an empty database behind.
+        public var createsFile: Bool
         /// Whether a commit waits until it is on disk (`FULL`, the default: no committed event is
         /// lost on power failure) or only written to the operating system (`NORMAL`: faster,
         /// safe when the process crashes but not when the machine does).
@@ -51,6 +60,8 @@ public final class SQLiteEventStore: EventStore {
             limits: EventLimits = EventLimits(),
             now: @escaping @Sendable () -> Date = Date.init,
             busyTimeout: Duration = .seconds(5),
+            writerTimeout: Duration = .seconds(5),
+            createsFile: Bool = true,
             synchronousCommit: Bool = true,
             migratesOnOpen: Bool = true,
             upcasters: Upcasters = Upcasters(),
@@ -60,6 +71,8 @@ public final class SQLiteEventStore: EventStore {
             self.limits = limits
             self.now = now
             self.busyTimeout = busyTimeout
+            self.writerTimeout = writerTimeout
+            self.createsFile = createsFile
             self.synchronousCommit = synchronousCommit
             self.migratesOnOpen = migratesOnOpen
             self.upcasters = upcasters
@@ -121,9 +134,20 @@ public final class SQLiteEventStore: EventStore {
     }
 
     private static func connect(_ configuration: Configuration) async throws -> SQLiteConnection {
+        let path = configuration.path
+        var storage = SQLiteConnection.Storage.file(path: path)
+        if !configuration.createsFile {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw EventStoreError(
+                    code: .notMigrated, message: "No SQLite database exists at \(path) (and this store does not create one). Migrate it first.")
+            }
+            // A URI with mode=rw opens an existing file and never creates one.
+            let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? path
+            storage = .file(path: "file:\(escaped)?mode=rw")
+        }
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: configuration.path), logger: configuration.logger)
+            connection = try await SQLiteConnection.open(storage: storage, logger: configuration.logger)
         } catch {
             let reason = (error as? SQLiteError)?.message ?? "\(error)"
             throw EventStoreError(

@@ -148,7 +148,7 @@ struct ReadSideChecks {
 
         // Even a lost checkpoint repeats nothing: the receipts remember.
         try await database.withWriteTransaction(locking: nil) { sql in
-            try await sql.raw("UPDATE reactors SET position = 0").run()
+            try await sql.raw("UPDATE chronicle_reactors SET position = 0").run()
         }
         try await running(readSide) { try await waitUntilReactorCaughtUp(readSide) }
         #expect(await log.effects.values.allSatisfy { $0 == 1 }, "receipts stop repeats", sourceLocation: sourceLocation)

@@ -102,7 +102,7 @@ struct UpcastMigrationChecks {
         return try await database.withReadConnection { sql in
             try await sql.raw("""
                 SELECT position, event_type, schema_version, version, entity_type, entity_id, meta\(unsafeRaw: text) AS meta, created_at
-                FROM events ORDER BY position
+                FROM chronicle_events ORDER BY position
                 """).all().map { row in
                 StoredRow(
                     position: try row.decode(column: "position", as: Int64.self),
@@ -130,7 +130,7 @@ struct UpcastMigrationChecks {
 
     func rewriteCount() async throws -> Int {
         try await database.withReadConnection { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM event_rewrites").first()?.decode(column: "n", as: Int.self) ?? -1
+            try await sql.raw("SELECT COUNT(*) AS n FROM chronicle_event_rewrites").first()?.decode(column: "n", as: Int.self) ?? -1
         }
     }
 
@@ -162,7 +162,7 @@ struct UpcastMigrationChecks {
         #expect(try await readAll() == readBefore, "reads are the same after: ids, data, everything", sourceLocation: sourceLocation)
 
         let audit = try await database.withReadConnection { sql in
-            try await sql.raw("SELECT old_event_type, old_schema_version FROM event_rewrites ORDER BY position").all().map {
+            try await sql.raw("SELECT old_event_type, old_schema_version FROM chronicle_event_rewrites ORDER BY position").all().map {
                 "\(try $0.decode(column: "old_event_type", as: String.self))@\(try $0.decode(column: "old_schema_version", as: Int.self))"
             }
         }

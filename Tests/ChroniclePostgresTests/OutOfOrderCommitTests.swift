@@ -100,7 +100,7 @@ struct OutOfOrderCommitTests {
         try await client.withConnection { connection in
             var positions: [Int64] = []
             let rows = try await connection.query(
-                "SELECT position FROM events WHERE position > \(cursor) ORDER BY position LIMIT 1000",
+                "SELECT position FROM chronicle_events WHERE position > \(cursor) ORDER BY position LIMIT 1000",
                 logger: Logger(label: "stress"))
             for try await position in rows.decode(Int64.self) {
                 positions.append(position)

@@ -45,9 +45,9 @@ struct PostgresAppendTests {
                 try await raw.query("BEGIN", logger: logger)
                 try await raw.query(
                     """
-                    INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+                    INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version,
                                         event_type, schema_version, meta, data, created_at)
-                    VALUES (nextval('events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'meeting',
+                    VALUES (nextval('chronicle_events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'meeting',
                             'raced', 1, 'test.happened', 1, '{}', '{}', now())
                     """, logger: logger)
                 // The store reads version 0 (the row is not committed) and collides on the index.
@@ -113,10 +113,10 @@ struct PostgresAppendTests {
             let append = await #expect(throws: EventStoreError.self) {
                 try await store.append([Self.event()], to: stream, expected: .any)
             }
-            #expect(append?.code == .databaseFailure)
-            #expect(append?.message.contains("migrate()") == true, "\(String(describing: append))")
+            #expect(append?.code == .notMigrated)
+            #expect(append?.message.contains("Migrate it first") == true, "\(String(describing: append))")
             let read = await #expect(throws: EventStoreError.self) { try await store.headPosition() }
-            #expect(read?.message.contains("migrate()") == true)
+            #expect(read?.code == .notMigrated && read?.message.contains("SQLSTATE 42P01") == true, "\(String(describing: read))")
         }
     }
 }

@@ -20,7 +20,7 @@ struct PostgresGroupCommitTests {
         try await store.client.withConnection { connection in
             var rows: [(String, Int64)] = []
             for try await row in try await connection.query(
-                "SELECT transaction_id::text, position FROM events ORDER BY position", logger: Logger(label: "chronicle.tests"))
+                "SELECT transaction_id::text, position FROM chronicle_events ORDER BY position", logger: Logger(label: "chronicle.tests"))
                 .decode((String, Int64).self)
             {
                 rows.append(row)
@@ -65,9 +65,9 @@ struct PostgresGroupCommitTests {
                         try await connection.query("BEGIN", logger: logger)
                         try await connection.query(
                             """
-                            INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version,
+                            INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version,
                                                 event_type, schema_version, meta, data, created_at)
-                            VALUES (nextval('events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'note',
+                            VALUES (nextval('chronicle_events_position_seq'), pg_current_xact_id(), gen_random_uuid(), 'note',
                                     \(entity), 1, 'test.happened', 1, '{}', '{}', now())
                             """, logger: logger)
                     }

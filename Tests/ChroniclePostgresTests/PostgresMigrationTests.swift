@@ -34,7 +34,7 @@ struct PostgresMigrationTests {
 
     @Test func refusesToRunWhenAnAppliedMigrationWasEdited() async throws {
         try await TestDatabase.withStore { store in
-            try await execute("UPDATE schema_migrations SET checksum = '0000000000000000'", on: store.client)
+            try await execute("UPDATE chronicle_schema_migrations SET checksum = '0000000000000000'", on: store.client)
             let error = await #expect(throws: MigrationError.self) { try await store.migrate() }
             #expect(error?.message.contains("was edited after it was applied") == true)
         }

@@ -63,7 +63,7 @@ struct SQLiteStoreTests {
             let path = directory.appendingPathComponent("edited.sqlite").path
             try await Self.withStore(at: path) { _ in }
             let connection: SQLiteConnection = try await SQLiteConnection.open(storage: .file(path: path))
-            _ = try await connection.query("UPDATE schema_migrations SET checksum = '0000000000000000'")
+            _ = try await connection.query("UPDATE chronicle_schema_migrations SET checksum = '0000000000000000'")
             try await connection.close()
             let error = await #expect(throws: MigrationError.self) { try await Self.withStore(at: path) { _ in } }
             #expect(error?.message.contains("was edited after it was applied") == true)
@@ -92,10 +92,10 @@ struct SQLiteStoreTests {
             try await Self.withStore(at: directory.appendingPathComponent("bare.sqlite").path, migrates: false) { store in
                 let stream = StreamName(entityType: "meeting", entityID: "early")
                 let append = await #expect(throws: EventStoreError.self) { try await store.append([Self.event()], to: stream, expected: .any) }
-                #expect(append?.code == .databaseFailure)
-                #expect(append?.message.contains("run migrate()") == true, "\(String(describing: append))")
+                #expect(append?.code == .notMigrated)
+                #expect(append?.message.contains("Migrate it first") == true, "\(String(describing: append))")
                 let read = await #expect(throws: EventStoreError.self) { try await store.headPosition() }
-                #expect(read?.code == .databaseFailure)
+                #expect(read?.code == .notMigrated)
             }
         }
     }
