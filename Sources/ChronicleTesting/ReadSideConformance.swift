@@ -64,6 +64,25 @@ public struct ReadSideConformance: Sendable {
         case stopsAtRowChangesThatFail
         /// A row change to an undeclared table is refused with a clear error.
         case refusesInvalidRowChanges
+        /// A stopping projection keeps the events before the one it fails at; an operator's skip
+        /// lets it go on.
+        case stopsAtAFailingEventKeepingTheEventsBefore
+        /// A parking projection parks the event the database refuses and goes on; an operator's
+        /// retry applies it once it succeeds.
+        case parksAFailingEventAndGoesOn
+        /// A skipping projection records the failing event as skipped and goes on, live.
+        case skipsAFailingEventByPolicy
+        /// A parking reactor parks a failing effect and goes on; a retry does it once.
+        case parksAFailingReactionAndGoesOn
+        /// Rebuilds park by the policy, or fail at the event and leave the tables as they were.
+        case rebuildsByTheErrorPolicy
+        /// Projections and application migrations that name the store's tables are refused; the
+        /// log is untouched.
+        case refusesToTouchTheStoresTables
+        /// A projection's table never replaces a table its bookkeeping did not create.
+        case leavesTablesItDidNotCreate
+        /// Appends that would skip an inline projection are refused, alone or grouped.
+        case refusesAppendsThatSkipInlineProjections
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -95,6 +114,14 @@ public struct ReadSideConformance: Sendable {
             case .failsInlineRowChangesWithTheAppend: try await suite.failsInlineRowChangesWithTheAppend()
             case .stopsAtRowChangesThatFail: try await suite.stopsAtRowChangesThatFail()
             case .refusesInvalidRowChanges: try await suite.refusesInvalidRowChanges()
+            case .stopsAtAFailingEventKeepingTheEventsBefore: try await suite.stopsAtAFailingEventKeepingTheEventsBefore()
+            case .parksAFailingEventAndGoesOn: try await suite.parksAFailingEventAndGoesOn()
+            case .skipsAFailingEventByPolicy: try await suite.skipsAFailingEventByPolicy()
+            case .parksAFailingReactionAndGoesOn: try await suite.parksAFailingReactionAndGoesOn()
+            case .rebuildsByTheErrorPolicy: try await suite.rebuildsByTheErrorPolicy()
+            case .refusesToTouchTheStoresTables: try await suite.refusesToTouchTheStoresTables()
+            case .leavesTablesItDidNotCreate: try await suite.leavesTablesItDidNotCreate()
+            case .refusesAppendsThatSkipInlineProjections: try await suite.refusesAppendsThatSkipInlineProjections()
             }
         }
     }

@@ -28,10 +28,22 @@ actor Faults {
     private var stalled: CheckedContinuation<Void, Never>?
     private var reachedStall = false
     private(set) var seen: [Int64] = []
+    private var duplicateAt: Int64?
 
     /// Fails the handler of the event at `position` the next `times` times.
     func fail(at position: Int64, times: Int) {
         failuresLeft[position] = times
+    }
+
+    /// Makes the handler of the event at `position` write its row twice, so that the database
+    /// refuses it (a unique violation), until told otherwise.
+    func duplicate(at position: Int64?) {
+        duplicateAt = position
+    }
+
+    /// Whether the handler of the event at `position` writes its row twice.
+    func duplicates(_ position: Int64) -> Bool {
+        duplicateAt == position
     }
 
     /// Makes the handler of the event at `position` wait until cancelled; forgets what was seen.
@@ -114,20 +126,22 @@ struct LedgerProjection: Projection {
         return EventReactions {
             Handle(Deposited.self) { event, row in
                 try await faults.check(row.event.position)
-                try await Self.insert(row, amount: event.amount)
+                try await Self.insert(row, amount: event.amount, twice: await faults.duplicates(row.event.position))
             }
             Handle(Withdrawn.self) { event, row in
                 try await faults.check(row.event.position)
-                try await Self.insert(row, amount: -event.amount)
+                try await Self.insert(row, amount: -event.amount, twice: await faults.duplicates(row.event.position))
             }
         }
     }
 
-    private static func insert(_ row: ProjectionContext, amount: Int) async throws {
-        try await row.sql.raw("""
-            INSERT INTO \(ident: row.table("ledger")) (position, account, amount)
-            VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: amount))
-            """).run()
+    private static func insert(_ row: ProjectionContext, amount: Int, twice: Bool = false) async throws {
+        for _ in 0..<(twice ? 2 : 1) {
+            try await row.sql.raw("""
+                INSERT INTO \(ident: row.table("ledger")) (position, account, amount)
+                VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: amount))
+                """).run()
+        }
     }
 }
 
@@ -220,6 +234,93 @@ struct WithdrawalNotifier: Reactor {
         EventReactions {
             Handle(Withdrawn.self) { event, reaction in
                 try await reaction.execute(Note(text: "withdrew \(event.amount)"), on: EntityID(reaction.event.stream.entityID))
+            }
+        }
+    }
+}
+
+/// An error policy chosen by type, for fixtures whose policy is a static requirement.
+protocol PolicyChoice: Sendable {
+    static var policy: ErrorPolicy { get }
+}
+
+/// Parks an event after two failed attempts.
+enum ParkAfterTwoAttempts: PolicyChoice {
+    static var policy: ErrorPolicy { .park(afterAttempts: 2) }
+}
+
+/// Skips a failing event at once.
+enum SkipAtOnce: PolicyChoice {
+    static var policy: ErrorPolicy { .skip }
+}
+
+/// ``LedgerProjection`` under another error policy.
+struct LedgerWith<Policy: PolicyChoice>: Projection {
+    static var name: String { LedgerProjection.name }
+    static var version: Int { LedgerProjection.version }
+    static var tables: [ProjectionTable] { LedgerProjection.tables }
+    static var errorPolicy: ErrorPolicy { Policy.policy }
+    let ledger = LedgerProjection()
+
+    var faults: Faults { ledger.faults }
+    var handlers: EventReactions<ProjectionContext> { ledger.handlers }
+}
+
+/// ``DepositMailer`` under another error policy.
+struct DepositMailerWith<Policy: PolicyChoice>: Reactor {
+    static var name: String { DepositMailer.name }
+    static var errorPolicy: ErrorPolicy { Policy.policy }
+    let mailer: DepositMailer
+
+    init(log: EffectLog) {
+        self.mailer = DepositMailer(log: log)
+    }
+
+    var handlers: EventReactions<ReactionContext> { mailer.handlers }
+}
+
+/// Deposits into an account, through the execute pipeline.
+struct Deposit: Command {
+    typealias Target = Account
+    static let createsEntity = true
+    var amount: Int
+
+    func decide(_ account: Account, context: CommandContext) throws -> [any Event] {
+        [Deposited(amount: amount)]
+    }
+}
+
+/// A projection whose one table and statements are chosen while it is made and registered
+/// (through ``table``, ``statements`` and ``handlerSQL``), to try names and statements a read
+/// side must refuse.
+struct ChosenTableProjection: Projection {
+    /// The projection's name while registering.
+    @TaskLocal static var projection = "chosen"
+    /// The table's name while registering.
+    @TaskLocal static var table = "chosen"
+    /// Extra creation statements while registering, with `{table}` for the table's name.
+    @TaskLocal static var statements: [String] = []
+    /// SQL the handler runs for each deposit, after writing its row.
+    @TaskLocal static var handlerSQL: String?
+
+    static var name: String { projection }
+    static let version = 1
+    static var tables: [ProjectionTable] {
+        [ProjectionTable(table, ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, amount INTEGER NOT NULL)"] + statements)]
+    }
+
+    let table = ChosenTableProjection.table
+    let handlerSQL = ChosenTableProjection.handlerSQL
+
+    var handlers: EventReactions<ProjectionContext> {
+        let (name, handlerSQL) = (table, handlerSQL)
+        return EventReactions {
+            Handle(Deposited.self) { event, row in
+                let table = row.table(name)
+                try await row.sql.raw("INSERT INTO \(ident: table) (position, amount) VALUES (\(bind: row.event.position), \(bind: event.amount))").run()
+                if let handlerSQL {
+                    try await row.sql.raw("\(unsafeRaw: handlerSQL)").run()
+                }
             }
         }
     }

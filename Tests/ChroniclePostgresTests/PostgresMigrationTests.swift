@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleMigrations
 import ChroniclePostgres
+import Foundation
 import Logging
 import PostgresNIO
 import Testing
@@ -29,6 +30,48 @@ struct PostgresMigrationTests {
             let count = MigrationSet.store(.postgres).migrations.count
             #expect(runs.map(\.count).sorted() == [0, 0, 0, count], "exactly one run applies the migrations")
             #expect(try await store.appliedMigrations().count == count)
+        }
+    }
+
+    @Test func migratesAStoreMadeBeforeThePrefix() async throws {
+        try await TestDatabase.withStore(migrated: false) { store in
+            // The store as the first release left it: migrations 1–4 recorded in schema_migrations
+            // and an event appended through its append function.
+            try await execute("""
+                CREATE TABLE schema_migrations (scope text NOT NULL, version bigint NOT NULL, name text NOT NULL,
+                    checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version))
+                """, on: store.client)
+            for migration in MigrationSet.store(.postgres).migrations.prefix(4) {
+                for statement in migration.statements { try await execute(PostgresQuery(unsafeSQL: statement), on: store.client) }
+                try await execute(
+                    "INSERT INTO schema_migrations (scope, version, name, checksum) VALUES ('chronicle', \(migration.version), \(migration.name), \(migration.checksum))",
+                    on: store.client)
+            }
+            try await execute("""
+                INSERT INTO events (position, transaction_id, event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
+                SELECT r.first_position, r.transaction_id, gen_random_uuid(), 'meeting', 'm-1', 1, 'meeting.noted', 1, '{}', '{"text":"old"}', now()
+                FROM chronicle_reserve_positions(1) r
+                """, on: store.client)
+            #expect(try await store.appliedMigrations().map(\.version) == [1, 2, 3, 4], "the old record is read before the migration")
+
+            let applied = try await store.migrate()
+            #expect(applied.map(\.version) == Array(5...MigrationSet.store(.postgres).migrations.count))
+            let old = try await store.readLog(after: 0, limit: 10)
+            #expect(old.map(\.position) == [1] && old.first?.data == Data(#"{"text":"old"}"#.utf8))
+            let appended = try await store.append(
+                [NewEvent(eventType: "meeting.noted", data: Data(#"{"text":"new"}"#.utf8))],
+                to: StreamName(entityType: "meeting", entityID: "m-1"), expected: .exactly(1))
+            #expect(appended.position == 2 && appended.version == 2, "positions and versions go on")
+            let tables = try await store.client.withConnection { connection in
+                var names: [String] = []
+                for try await name in try await connection.query(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename", logger: Logger(label: "test")
+                ).decode(String.self) {
+                    names.append(name)
+                }
+                return names
+            }
+            #expect(tables == StoreSchema.tableNames.sorted(), "every table of the store carries the prefix, and only those exist")
         }
     }
 
