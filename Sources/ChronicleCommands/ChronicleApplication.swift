@@ -12,9 +12,10 @@ public import ChronicleProjections
 ///     }
 ///
 ///     static func withReadSide<Result>(
-///         _ options: Options, _ body: (ReadSide) async throws -> Result
+///         _ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result
 ///     ) async throws -> Result {
-///         let store = try await SQLiteEventStore(path: options.database)
+///         let store = try await SQLiteEventStore(
+///             configuration: .init(path: options.database, createsFile: access == .setUp))
 ///         do {
 ///             let result = try await body(ReadSide(database: store, inline: [MeetingsProjection()]))
 ///             try await store.close()
@@ -39,5 +40,20 @@ public protocol ChronicleApplication {
     /// Opens the application's store and read side, runs `body` with it, and closes the store.
     ///
     /// A store that needs a running client (PostgreSQL) runs it around `body`.
-    static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result
+    ///
+    /// - Parameters:
+    ///   - options: The command line's options.
+    ///   - access: Whether the command sets the database up (and may create it) or needs an
+    ///     existing one: never create a database for ``DatabaseAccess/existing``.
+    ///   - body: The command's work.
+    static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result
+}
+
+/// What a command needs of the application's database.
+public enum DatabaseAccess: Hashable, Sendable {
+    /// `migrate`: it sets the database up, and may create it.
+    case setUp
+    /// Every other command: the database must exist already; a missing one is an error, not a
+    /// new empty database.
+    case existing
 }

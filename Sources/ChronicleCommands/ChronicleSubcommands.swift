@@ -8,12 +8,13 @@ public import ArgumentParser
 /// | `rebuild <projection>… \| --all [--online] [--discard]` | replays the log into projections, reactors off | 0, 1, 64 |
 /// | `status [--json]` | checkpoint, lag and last error of each projection and reactor | 0, 3 (something needs attention), 1 |
 /// | `events [filters] [--follow] [--json]` | lists or tails the log | 0, 1, 64 |
+/// | `projections parked\|retry\|skip` | lists, retries or skips the events projections and reactors went past | 0, 1, 64 |
 ///
 /// Exit code 1 means the operation failed (the message says why, on standard error); 64 means
 /// the command line was wrong, such as an unknown projection name.
 public enum ChronicleSubcommands: Sendable {
-    /// `migrate`, `rebuild`, `status` and `events` for an application.
+    /// `migrate`, `rebuild`, `status`, `events` and `projections` for an application.
     public static func all<App: ChronicleApplication>(for app: App.Type) -> [any ParsableCommand.Type] {
-        [MigrateCommand<App>.self, RebuildCommand<App>.self, StatusCommand<App>.self, EventsCommand<App>.self]
+        [MigrateCommand<App>.self, RebuildCommand<App>.self, StatusCommand<App>.self, EventsCommand<App>.self, ProjectionsCommand<App>.self]
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Chronicle
+import ChronicleMigrations
 import ChronicleProjections
 import Foundation
 
@@ -17,7 +19,12 @@ enum CommandOutput {
     /// Whether standard error is a terminal, where a progress bar can redraw itself.
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Runs a command's work, turning its errors into a message and an exit code.
+    /// The executable's name, as the user typed it: for messages that name a command.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments.first ?? "app").lastPathComponent
+    }
+
+    /// Runs a command's work, turning its errors into one `error:` line and an exit code.
     ///
     /// An unknown name exits with 64 (a usage error); any other failure with 1.
     static func reportingFailures(_ work: () async throws -> Void) async throws {
@@ -25,12 +32,36 @@ enum CommandOutput {
             try await work()
         } catch let exit as ExitCode {
             throw exit
-        } catch let error as ReadSideError where error.code == .unknownName {
-            Self.error("error: \(error.message)")
-            throw ExitCode.validationFailure
         } catch {
-            Self.error("error: \(error)")
+            Self.error("error: \(describe(error))")
+            if let error = error as? ReadSideError, error.code == .unknownName { throw ExitCode.validationFailure }
             throw ExitCode.failure
         }
+    }
+
+    /// One sentence for an error, without its code's name; a database without the store's
+    /// schema is told which command sets it up.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as EventStoreError where error.code == .notMigrated:
+            return namingTheMigrateCommand(error.message)
+        case let error as ReadSideError where error.code == .notMigrated:
+            return namingTheMigrateCommand(error.message)
+        case let error as EventStoreError:
+            return error.message
+        case let error as ReadSideError:
+            return error.message
+        case let error as MigrationError:
+            return error.description
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// "… Migrate it first." as "… Run `meetings migrate` first.".
+    private static func namingTheMigrateCommand(_ message: String) -> String {
+        let command = "Run `\(executable) migrate` first."
+        let library = "Migrate it first."
+        return message.hasSuffix(library) ? message.dropLast(library.count) + command : "\(message) \(command)"
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum EventLine {
     /// `17  2026-11-23T10:15:02.123Z  meeting/42 #3  meeting.accepted v1  {"user_id":7}`.
     static func text(_ event: RecordedEvent) throws -> String {
-        let time = event.createdAt.formatted(Self.timeFormat)
+        let time = RFC3339.string(from: event.createdAt)
         let data = String(decoding: try encoder.encode(try JSONDecoder().decode(JSONValue.self, from: event.data)), as: UTF8.self)
         return "\(event.position)  \(time)  \(event.stream) #\(event.version)  \(event.eventType) v\(event.schemaVersion)  \(data)"
     }
@@ -21,15 +21,12 @@ enum EventLine {
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 
-    /// `2026-11-23T10:15:02.123Z`: UTC, to the millisecond.
-    private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
     private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(timeFormat))
+            try container.encode(RFC3339.string(from: date))
         }
         return encoder
     }

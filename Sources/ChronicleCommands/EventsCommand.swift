@@ -21,9 +21,9 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
     @Option(help: "List events after this position.")
     public var after: Int64?
 
-    /// Lists the events of the log's last positions.
-    @Option(help: "List the events of the last <n> positions of the log.")
-    public var last: Int64?
+    /// Lists the last events (that match the filters).
+    @Option(help: "List the last <n> events (of those the filters match).")
+    public var last: Int?
 
     /// Stops after this many events.
     @Option(help: "Stop after <n> events.")
@@ -69,7 +69,8 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
     /// Prints the matching events.
     public func run() async throws {
         try await CommandOutput.reportingFailures {
-            try await App.withReadSide(options) { readSide in
+            try await App.withReadSide(options, access: .existing) { readSide in
+                try await readSide.checkMigrated()
                 var printer = Printer(limit: limit, json: json, flushesEachLine: follow)
                 if let stream {
                     try await listStream(stream, from: readSide.database, into: &printer)
@@ -87,39 +88,86 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         return StreamName(entityType: String(type), entityID: String(id))
     }
 
-    /// The position events are listed after: `--after`, or the head less `--last`.
-    private func startPosition(head: Int64) -> Int64 {
-        after ?? last.map { max(0, head - $0) } ?? 0
-    }
-
     private func matches(_ event: RecordedEvent) -> Bool {
         (entityType == nil || event.stream.entityType == entityType) && (eventTypes.isEmpty || eventTypes.contains(event.eventType))
     }
 
     private func listLog(from store: any EventStore, into printer: inout Printer) async throws {
         let head = try await store.headPosition()
-        var cursor = startPosition(head: head)
+        var cursor = after ?? 0
+        if let last {
+            // The last events that match, found in windows that grow back from the head.
+            let found = try await lastMatches(last, before: head, in: store)
+            for event in found {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            cursor = head
+        }
         while !printer.isDone {
-            let batch = try await store.readLog(after: cursor, limit: 1_000)
+            let batch = try await readLog(from: store, after: cursor, through: follow ? nil : head)
             for event in batch where matches(event) {
                 try printer.print(event)
                 if printer.isDone { return }
             }
-            cursor = batch.last?.position ?? cursor
-            if batch.isEmpty {
-                if !follow, cursor >= head { return }
-                // Either the log's end (following) or an event held back until its writer commits.
-                try await Task.sleep(for: .milliseconds(follow ? 500 : 20))
+            guard let newest = batch.last?.position else {
+                if !follow { return }
+                try await Task.sleep(for: .milliseconds(500))
+                continue
             }
+            cursor = newest
+        }
+    }
+
+    /// The log after a position, up to `head` when given; empty only when nothing is left. An
+    /// event held back until its writer commits is waited for.
+    private func readLog(from store: any EventStore, after cursor: Int64, through head: Int64?) async throws -> [RecordedEvent] {
+        while true {
+            let batch = try await store.readLog(after: cursor, limit: 1_000)
+            if let head {
+                let upToHead = batch.filter { $0.position <= head }
+                if !batch.isEmpty || cursor >= head { return upToHead }
+            } else if !batch.isEmpty {
+                return batch
+            } else {
+                return []
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The last `count` events up to `head` that match the filters, oldest first.
+    private func lastMatches(_ count: Int, before head: Int64, in store: any EventStore) async throws -> [RecordedEvent] {
+        var window = Int64(count) * 2 + 64
+        while true {
+            let start = max(0, head - window)
+            var found: [RecordedEvent] = []
+            var cursor = start
+            while cursor < head {
+                let batch = try await readLog(from: store, after: cursor, through: head)
+                guard let newest = batch.last?.position else { break }
+                found += batch.filter(matches)
+                cursor = newest
+            }
+            if found.count >= count || start == 0 { return Array(found.suffix(count)) }
+            window *= 4
         }
     }
 
     private func listStream(_ stream: StreamName, from store: any EventStore, into printer: inout Printer) async throws {
-        let start = startPosition(head: try await store.headPosition())
         var version = 0
+        if let last {
+            let all = try await store.readStream(stream).filter { matches($0) && $0.position > (after ?? 0) }
+            for event in all.suffix(last) {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            version = all.last?.version ?? 0
+            if !follow { return }
+        }
         while !printer.isDone {
             let batch = try await store.readStream(stream, after: version, through: nil, limit: 1_000)
-            for event in batch where matches(event) && event.position > start {
+            for event in batch where matches(event) && event.position > (after ?? 0) {
                 try printer.print(event)
                 if printer.isDone { return }
             }

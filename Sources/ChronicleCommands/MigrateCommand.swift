@@ -32,7 +32,13 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
     /// Migrates and prints what was done.
     public func run() async throws {
         try await CommandOutput.reportingFailures {
-            let (report, upcast) = try await App.withReadSide(options) { readSide in
+            let (report, upcast) = try await App.withReadSide(options, access: .setUp) { readSide in
+                if let id = upcastMigration, !readSide.upcastMigrations.contains(id) {
+                    throw ReadSideError(
+                        code: .unknownName,
+                        message: "No upcasting migration is named \"\(id)\". Known: \(readSide.upcastMigrations.isEmpty ? "none" : readSide.upcastMigrations.joined(separator: ", ")).",
+                        name: id)
+                }
                 let report = try await readSide.migrate()
                 guard let id = upcastMigration else { return (report, nil as UpcastMigrationReport?) }
                 return (report, try await readSide.database.runUpcastMigration(id))

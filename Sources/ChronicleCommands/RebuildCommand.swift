@@ -63,7 +63,7 @@ public struct RebuildCommand<App: ChronicleApplication>: AsyncParsableCommand, S
     /// Rebuilds (or discards) each projection in turn and prints what was done.
     public func run() async throws {
         try await CommandOutput.reportingFailures {
-            try await App.withReadSide(options) { readSide in
+            try await App.withReadSide(options, access: .existing) { readSide in
                 let names = all ? readSide.projectionNames : projections
                 if let unknown = names.first(where: { !readSide.projectionNames.contains($0) }) {
                     throw ReadSideError(
@@ -71,6 +71,7 @@ public struct RebuildCommand<App: ChronicleApplication>: AsyncParsableCommand, S
                         message: "No projection is named \"\(unknown)\". Known: \(readSide.projectionNames.sorted().joined(separator: ", ")).",
                         name: unknown)
                 }
+                try await readSide.checkMigrated()
                 for name in names {
                     if discard {
                         try await readSide.discardRebuild(name)

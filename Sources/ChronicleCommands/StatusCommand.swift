@@ -1,12 +1,13 @@
 public import ArgumentParser
+import Chronicle
 import ChronicleProjections
 import Foundation
 
 /// `status [--json]`: each projection's and reactor's checkpoint, lag, state and last error.
 ///
-/// Exits with 0 when every projection is live and no reactor is failing, and with 3 when
-/// something needs attention (a projection not migrated, needing a rebuild or failing; a
-/// failing reactor), so a deploy script or a health check can act on it.
+/// Exits with 0 when every projection and reactor is live, and with 3 when something needs
+/// attention (a projection not migrated, needing a rebuild, failing or with parked events; a
+/// reactor failing or with parked events), so a deploy script or a health check can act on it.
 public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Sendable {
     /// The command's name and help.
     public static var configuration: CommandConfiguration {
@@ -34,11 +35,14 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         var healthy = true
         try await CommandOutput.reportingFailures {
             do {
-                let status = try await App.withReadSide(options) { try await $0.status() }
+                let status = try await App.withReadSide(options, access: .existing) { try await $0.status() }
                 print(json ? try Self.json(status) : Self.tables(status))
-                healthy = status.projections.allSatisfy { $0.state == .live } && status.reactors.allSatisfy { $0.lastError == nil }
+                healthy = status.problems.isEmpty
             } catch let error as ReadSideError where error.code == .notMigrated {
-                CommandOutput.error(error.message)
+                CommandOutput.error("error: \(CommandOutput.describe(error))")
+                healthy = false
+            } catch let error as EventStoreError where error.code == .notMigrated {
+                CommandOutput.error("error: \(CommandOutput.describe(error))")
                 healthy = false
             }
         }
@@ -46,7 +50,7 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
     }
 
     static func tables(_ status: ReadSideStatus) -> String {
-        var projections = TextTable(header: ["PROJECTION", "MODE", "VERSION", "CHECKPOINT", "LAG", "STATE", "LAST ERROR"])
+        var projections = TextTable(header: ["PROJECTION", "MODE", "VERSION", "CHECKPOINT", "LAG", "STATE", "PARKED", "LAST ERROR"])
         for projection in status.projections {
             var version = "\(projection.version)"
             if let built = projection.builtVersion, built != projection.version { version += " (built \(built))" }
@@ -54,20 +58,29 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
             if let rebuild = projection.rebuildPosition { state += ", online rebuild at \(rebuild)" }
             projections.rows.append([
                 projection.name, projection.mode.rawValue, version, text(projection.checkpoint), text(projection.lag), state,
-                error(projection.lastError, at: projection.errorPosition),
+                parked(projection.parkedEvents, skipped: projection.skippedEvents), error(projection.lastError, at: projection.errorPosition),
             ])
         }
-        var reactors = TextTable(header: ["REACTOR", "REGISTERED AFTER", "CHECKPOINT", "LAG", "LAST ERROR"])
+        var reactors = TextTable(header: ["REACTOR", "REGISTERED AFTER", "CHECKPOINT", "LAG", "STATE", "PARKED", "LAST ERROR"])
         for reactor in status.reactors {
             reactors.rows.append([
-                reactor.name, text(reactor.registeredPosition), text(reactor.checkpoint), text(reactor.lag),
-                error(reactor.lastError, at: reactor.errorPosition),
+                reactor.name, text(reactor.registeredPosition), text(reactor.checkpoint), text(reactor.lag), reactor.state.rawValue,
+                parked(reactor.parkedEvents, skipped: reactor.skippedEvents), error(reactor.lastError, at: reactor.errorPosition),
             ])
         }
         var sections = ["Head position: \(status.head)"]
         if !status.projections.isEmpty { sections.append(projections.rendered) }
         if !status.reactors.isEmpty { sections.append(reactors.rendered) }
         return sections.joined(separator: "\n\n")
+    }
+
+    /// `2`, `2 (1 skipped)`, or nothing.
+    private static func parked(_ parked: Int, skipped: Int) -> String {
+        switch (parked, skipped) {
+        case (0, 0): ""
+        case (_, 0): "\(parked)"
+        default: "\(parked) (\(skipped) skipped)"
+        }
     }
 
     private static func text(_ number: Int64?) -> String {
@@ -102,11 +115,15 @@ private struct StatusDocument: Encodable {
         var errorPosition: Int64?
         var failedAt: Date?
         var rebuildPosition: Int64?
+        var errorPolicy: String
+        var parkedEvents: Int
+        var skippedEvents: Int
 
         enum CodingKeys: String, CodingKey {
             case name, mode, version, checkpoint, lag, state
             case builtVersion = "built_version", lastError = "last_error", errorPosition = "error_position"
-            case failedAt = "failed_at", rebuildPosition = "rebuild_position"
+            case failedAt = "failed_at", rebuildPosition = "rebuild_position", errorPolicy = "error_policy"
+            case parkedEvents = "parked_events", skippedEvents = "skipped_events"
         }
     }
 
@@ -118,30 +135,38 @@ private struct StatusDocument: Encodable {
         var lastError: String?
         var errorPosition: Int64?
         var failedAt: Date?
+        var state: String
+        var errorPolicy: String
+        var parkedEvents: Int
+        var skippedEvents: Int
 
         enum CodingKeys: String, CodingKey {
-            case name, checkpoint, lag
+            case name, checkpoint, lag, state
             case registeredPosition = "registered_position", lastError = "last_error", errorPosition = "error_position"
-            case failedAt = "failed_at"
+            case failedAt = "failed_at", errorPolicy = "error_policy", parkedEvents = "parked_events", skippedEvents = "skipped_events"
         }
     }
 
     var head: Int64
     var projections: [Projection]
     var reactors: [Reactor]
+    var problems: [String]
 
     init(_ status: ReadSideStatus) {
         head = status.head
+        problems = status.problems
         projections = status.projections.map {
             Projection(
                 name: $0.name, mode: $0.mode.rawValue, version: $0.version, builtVersion: $0.builtVersion, checkpoint: $0.checkpoint,
                 lag: $0.lag, state: $0.state.rawValue, lastError: $0.lastError, errorPosition: $0.errorPosition, failedAt: $0.failedAt,
-                rebuildPosition: $0.rebuildPosition)
+                rebuildPosition: $0.rebuildPosition, errorPolicy: $0.errorPolicy.description, parkedEvents: $0.parkedEvents,
+                skippedEvents: $0.skippedEvents)
         }
         reactors = status.reactors.map {
             Reactor(
                 name: $0.name, registeredPosition: $0.registeredPosition, checkpoint: $0.checkpoint, lag: $0.lag,
-                lastError: $0.lastError, errorPosition: $0.errorPosition, failedAt: $0.failedAt)
+                lastError: $0.lastError, errorPosition: $0.errorPosition, failedAt: $0.failedAt, state: $0.state.rawValue,
+                errorPolicy: $0.errorPolicy.description, parkedEvents: $0.parkedEvents, skippedEvents: $0.skippedEvents)
         }
     }
 }

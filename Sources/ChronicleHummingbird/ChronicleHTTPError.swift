@@ -12,7 +12,14 @@ import NIOCore
 /// | a `DomainError` | 422, or 403 for the codes the app names | `{"error": {"code", "message"}}` |
 /// | `EventStoreError` `wrongExpectedVersion` | 409 | `{"error": {"code": "conflict", "message", "expected_version", "actual_version"}}` |
 /// | `EventStoreError` `entityNotFound` | 404 | `{"error": {"code": "not_found", "message"}}` |
+/// | `EventStoreError` `invalidInput` | 422 | `{"error": {"code": "invalid_input", "message"}}` |
+/// | `EventStoreError` `busy` | 503, `Retry-After` | `{"error": {"code": "busy", "message"}}` |
+/// | `EventStoreError` `unavailable`, `notMigrated` | 503, `Retry-After` | `{"error": {"code": "unavailable", "message"}}` |
 /// | `DecodingError` (a malformed body) | 400 | `{"error": {"code": "malformed_body", "message", "field"}}` |
+/// | Hummingbird's `HTTPError` (no such route, …) | its status | `{"error": {"code": "not_found", "message"}}`, … |
+///
+/// A database failure's details are for operators, not clients: the 503's message says only
+/// that the database cannot serve now, and ``ChronicleErrorMiddleware`` logs the details.
 public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     /// The response's status.
     public let status: HTTPResponse.Status
@@ -53,6 +60,18 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
             self.init(status: .conflict, body: .object(["error": .object(body)]))
         case let error as EventStoreError where error.code == .entityNotFound:
             self.init(status: .notFound, body: Self.error(code: "not_found", message: error.message))
+        case let error as EventStoreError where error.code == .invalidInput:
+            self.init(status: .unprocessableContent, body: Self.error(code: "invalid_input", message: error.message))
+        case let error as EventStoreError where error.code == .busy:
+            self.init(
+                status: .serviceUnavailable, body: Self.error(code: "busy", message: error.message),
+                headers: [.retryAfter: Self.retryAfterSeconds])
+        case let error as EventStoreError where error.code == .unavailable || error.code == .notMigrated:
+            self = Self.unavailable
+        case let error as HTTPError:
+            self.init(
+                status: error.status, body: Self.error(code: Self.code(of: error.status), message: error.body ?? Self.sentence(for: error.status)),
+                headers: error.headers)
         case let error as DecodingError:
             let (field, message) = Self.describe(error)
             var body: [String: JSONValue] = ["code": .string("malformed_body"), "message": .string(message)]
@@ -62,6 +81,23 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
             return nil
         }
     }
+
+    /// The 503 of a database that cannot serve now: a message for clients, and `Retry-After`.
+    public static let unavailable = ChronicleHTTPError(
+        status: .serviceUnavailable,
+        body: error(code: "unavailable", message: "The service cannot reach its database right now. Retry shortly."),
+        headers: [.retryAfter: retryAfterSeconds])
+
+    /// The 500 of a failure nobody expected; the details go to the log.
+    public static let internalError = ChronicleHTTPError(
+        status: .internalServerError,
+        body: error(code: "internal_error", message: "The server failed to handle the request; the failure was logged."))
+
+    /// What a valid date looks like, for messages.
+    static let dateExample = "an RFC 3339 date-time such as 2030-01-15T10:00:00Z"
+
+    /// How many seconds a 503 asks clients to wait.
+    static let retryAfterSeconds = "1"
 
     /// `{"error": {"code", "message"}}`.
     public static func error(code: String, message: String) -> JSONValue {
@@ -77,6 +113,20 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
         return Response(
             status: status, headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+    }
+
+    /// A code for an HTTP status: `not_found`, `method_not_allowed`, …
+    static func code(of status: HTTPResponse.Status) -> String {
+        status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// A sentence for an HTTP status without a message of its own.
+    static func sentence(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "No such resource."
+        case .methodNotAllowed: "The resource does not take this method."
+        default: "\(status.reasonPhrase)."
+        }
     }
 
     /// The field a decoding error is about (`invitee_ids[2]`) and what is wrong with it.
@@ -100,20 +150,36 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
             return (field, "\(field ?? "The body") must be \(Self.name(of: type)), not null.")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            return (field, field.map { "\($0) is not valid: \(context.debugDescription)" } ?? "The body is not valid JSON.")
+            let problem =
+                context.debugDescription.hasPrefix("Parsed JSON number") ? "must be a whole number within range"
+                : context.debugDescription.hasPrefix("must ") ? context.debugDescription : "has a value of the wrong kind"
+            return (field, "\(field ?? "The body") \(problem).")
         @unknown default:
             return (nil, "The body cannot be read.")
         }
     }
 
-    private static func name(of type: Any.Type) -> String {
+    /// What a value of a type is, in JSON's words: never a Swift type's name.
+    static func name(of type: Any.Type) -> String {
         switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
-        case is Double.Type, is Float.Type: "a number"
+        case is String.Type, is Substring.Type: "a string"
+        case is any BinaryInteger.Type: "an integer"
+        case is any BinaryFloatingPoint.Type, is Decimal.Type: "a number"
         case is Bool.Type: "true or false"
-        case is [Any].Type: "an array"
-        default: "\(type)"
+        case is Date.Type: dateExample
+        case is UUID.Type: "a UUID"
+        case let optional as any OptionalValue.Type: name(of: optional.wrappedType)
+        case is any Collection.Type: String(describing: type).hasPrefix("Dictionary<") ? "an object" : "an array"
+        default: "a value of the right kind"
         }
     }
+}
+
+/// An optional's wrapped type, for naming what a field must be.
+private protocol OptionalValue {
+    static var wrappedType: Any.Type { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate static var wrappedType: Any.Type { Wrapped.self }
 }

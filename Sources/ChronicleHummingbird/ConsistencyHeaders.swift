@@ -11,19 +11,47 @@ extension HTTPField.Name {
 }
 
 extension Request {
-    /// The expected version an `If-Match` header asks for (`If-Match: "3"` → `.exactly(3)`), or
-    /// `nil` without one.
+    /// What an `If-Match` header asks (RFC 9110): `*`, entity tags (`"3"`), or weak tags that
+    /// never match; `nil` without the header.
     ///
-    /// - Throws: ``ChronicleHTTPError`` (400) when the header is not a quoted version.
-    public func expectedVersion() throws -> ExpectedVersion? {
+    /// - Throws: ``ChronicleHTTPError`` (400) when the header is neither `*` nor entity tags.
+    public func ifMatch() throws -> IfMatch? {
         guard let value = headers[.ifMatch] else { return nil }
-        let tag = value.trimmingCharacters(in: .whitespaces)
-        guard tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count > 2, let version = Int(tag.dropFirst().dropLast()), version >= 0 else {
+        guard let condition = IfMatch(header: value) else {
             throw ChronicleHTTPError(
                 status: .badRequest,
-                body: ChronicleHTTPError.error(code: "malformed_if_match", message: "If-Match must be an entity version in quotes, such as \"3\"."))
+                body: .object([
+                    "error": .object([
+                        "code": "malformed_if_match", "field": "If-Match",
+                        "message": "If-Match must be * or entity tags in quotes, such as \"3\" (the version an ETag gave).",
+                    ])
+                ]))
         }
-        return .exactly(version)
+        return condition
+    }
+
+    /// The expectation an `If-Match` header sets for an entity now at `currentVersion`: `.any`
+    /// without the header.
+    ///
+    /// - Throws: ``ChronicleHTTPError`` 400 for a malformed header; 409 when the entity is not
+    ///   at a version the header names (or the header has only weak tags), with the version it
+    ///   is at.
+    public func expectedVersion(currentVersion: Int) throws -> ExpectedVersion {
+        guard let condition = try ifMatch() else { return .any }
+        guard let expected = condition.expectation(forCurrentVersion: currentVersion) else {
+            var body: [String: JSONValue] = ["code": "conflict", "actual_version": .integer(Int64(currentVersion))]
+            switch condition {
+            case .versions(let versions) where versions.count == 1:
+                body["expected_version"] = .integer(Int64(versions.first!))
+                body["message"] = .string("The entity is at version \(currentVersion), not \(versions.first!) as If-Match expects.")
+            case .neverMatches:
+                body["message"] = .string("If-Match compares entity tags strongly, so a weak tag (W/\"…\") never matches. Send the ETag as given.")
+            default:
+                body["message"] = .string("The entity is at version \(currentVersion), not one If-Match names.")
+            }
+            throw ChronicleHTTPError(status: .conflict, body: .object(["error": .object(body)]))
+        }
+        return expected
     }
 
     /// The position a `Chronicle-Min-Position` header asks the read tables to have reached.

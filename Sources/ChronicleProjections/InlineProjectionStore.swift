@@ -60,7 +60,7 @@ extension ReadSide {
                 guard let row = rows.first(where: { $0.name == projection.name }) else {
                     throw ReadSideError(
                         code: .notMigrated,
-                        message: "Inline projection \(projection.name) has no tables yet: run the read side's migrate() before appending.",
+                        message: "Inline projection \(projection.name) has no tables yet, so nothing it handles can be appended. Migrate it first.",
                         name: projection.name)
                 }
                 if row.version == projection.version && row.mode == ProjectionMode.inline.rawValue {

@@ -5,7 +5,7 @@ import SQLKit
 
 extension ReadSide {
     /// Sets up what is new: the store's schema (its pending migrations), the application's
-    /// migrations given to ``init(database:inline:async:reactors:migrations:configuration:)``, the tables of new
+    /// migrations given to ``init(database:inline:async:reactors:migrations:upcastMigrations:configuration:)``, the tables of new
     /// projections (built at once from the log when inline; async ones catch up when ``run()``
     /// starts), and the registration of new reactors at the current head. A second run does
     /// nothing.

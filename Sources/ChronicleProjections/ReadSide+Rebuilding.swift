@@ -147,7 +147,7 @@ extension ReadSide {
                 return existing
             }
             guard let live = try await Bookkeeping.projection(name, on: sql) else {
-                throw ReadSideError(code: .notMigrated, message: "Projection \(name) has no tables yet: run migrate().", name: name)
+                throw ReadSideError(code: .notMigrated, message: "Projection \(name) has no tables yet. Migrate it first.", name: name)
             }
             let rebuild = RebuildRow(name: name, version: projection.version, generation: live.generation + 1, position: 0)
             for table in projection.tables {

@@ -131,7 +131,7 @@ extension ReadSide {
         }
         guard let row else {
             throw ReadSideError(
-                code: .notMigrated, message: "Projection \(projection.name) has no tables yet: run migrate().", name: projection.name)
+                code: .notMigrated, message: "Projection \(projection.name) has no tables yet. Migrate it first.", name: projection.name)
         }
         guard row.version == projection.version, row.mode == projection.mode.rawValue else {
             throw ReadSideError(
@@ -148,7 +148,7 @@ extension ReadSide {
     func reactToNextBatch(of reactor: RegisteredReactor, failed: FailedAttempts = FailedAttempts()) async throws -> Int {
         let row = try await database.withReadConnection { sql in try await Bookkeeping.reactor(reactor.name, on: sql) }
         guard let row else {
-            throw ReadSideError(code: .notMigrated, message: "Reactor \(reactor.name) is not registered: run migrate().", name: reactor.name)
+            throw ReadSideError(code: .notMigrated, message: "Reactor \(reactor.name) is not registered yet. Migrate it first.", name: reactor.name)
         }
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard let last = events.last else { return 0 }

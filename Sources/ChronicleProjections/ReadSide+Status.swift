@@ -62,7 +62,10 @@ extension ReadSide {
     }
 
     /// The events projections and reactors went past, oldest first: of one consumer, or of all.
+    ///
+    /// - Throws: ``ReadSideError/Code/unknownName`` for a name no projection or reactor has.
     public func parkedEvents(_ name: String? = nil) async throws -> [ParkedEvent] {
+        if let name { _ = try consumer(named: name) }
         try await checkMigrated()
         return try await database.withReadConnection { sql in try await Bookkeeping.parkedEvents(of: name, on: sql) }
     }
@@ -79,7 +82,7 @@ extension ReadSide {
                 let owner = set.scope == MigrationSet.store(database.dialect).scope ? "The store's schema" : "The migrations \"\(set.scope)\""
                 throw ReadSideError(
                     code: .notMigrated,
-                    message: "\(owner) has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)): run migrate.")
+                    message: "\(owner) has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)). Migrate it first.")
             }
         }
     }

@@ -75,6 +75,9 @@ public struct ReadSide: Service, Sendable {
     let reactors: [RegisteredReactor]
     /// The application's own migrations, applied by ``migrate()`` after the store's.
     let migrations: [MigrationSet]
+    /// The ids of the upcasting migrations the application ships, which the `migrate --upcast`
+    /// command accepts.
+    public let upcastMigrations: [String]
     let inlineState = InlineProjectionState()
     /// Queues the commands of every ``aggregates(configuration:)`` per entity, so that commands
     /// of this process on one entity never conflict with each other.
@@ -89,14 +92,18 @@ public struct ReadSide: Service, Sendable {
     ///   - reactors: Side effects run by ``run()``.
     ///   - migrations: The application's own tables outside projections (a reactor's outbox,
     ///     say), applied by ``migrate()`` after the store's schema, each set under its own scope.
+    ///   - upcastMigrations: The ids of the upcasting migrations the application ships (see
+    ///     `ProjectionDatabase.runUpcastMigration(_:batchSize:afterBatch:)`).
     ///   - configuration: How runners and rebuilds behave.
-    /// - Precondition: Names are unique, and no migration set uses the store's scope.
+    /// - Precondition: Names are unique, and no migration set uses the store's scope. (Names of
+    ///   tables and statements that touch the store's tables are refused by ``migrate()``.)
     public init(
         database: some ProjectionDatabase,
         inline: [any Projection] = [],
         async: [any Projection] = [],
         reactors: [any Reactor] = [],
         migrations: [MigrationSet] = [],
+        upcastMigrations: [String] = [],
         configuration: Configuration = Configuration()
     ) {
         precondition(
@@ -104,6 +111,7 @@ public struct ReadSide: Service, Sendable {
             "Application migration sets need scopes of their own: \(migrations.map(\.scope)).")
         self.database = database
         self.migrations = migrations
+        self.upcastMigrations = upcastMigrations
         self.configuration = configuration
         self.projections = inline.map { RegisteredProjection($0, mode: .inline) } + async.map { RegisteredProjection($0, mode: .async) }
         self.reactors = reactors.map(RegisteredReactor.init)

@@ -45,9 +45,10 @@ import Testing
         }
         router.post("/meetings/{id}/accept") { request, context -> Response in
             let body = try await request.decodeJSON(UserBody.self, context: context)
+            let id = EntityID<Meeting>(try context.parameters.require("id"))
+            let current = try await aggregates.load(Meeting.self, id: id).version
             let result = try await aggregates.execute(
-                AcceptInvitation(userID: body.userID), on: EntityID<Meeting>(try context.parameters.require("id")),
-                expected: try request.expectedVersion() ?? .any)
+                AcceptInvitation(userID: body.userID), on: id, expected: try request.expectedVersion(currentVersion: current))
             var response = Response(status: .ok)
             response.setConsistency(version: result.version, position: result.position)
             return response
@@ -58,8 +59,8 @@ import Testing
             return Response(status: .ok)
         }
         router.post("/notes/{id}") { request, context -> Response in
-            let expected = try request.expectedVersion() ?? .any
             let stream = StreamName(entityType: "note", entityID: try context.parameters.require("id"))
+            let expected = try request.expectedVersion(currentVersion: try await store.readStream(stream).count)
             try await store.append([NewEvent(eventType: "meeting.noted", data: Data("{}".utf8))], to: stream, expected: expected)
             return Response(status: .ok)
         }
@@ -69,7 +70,9 @@ import Testing
     static let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
 
     func post(_ client: some TestClientProtocol, _ uri: String, _ json: String, headers: HTTPFields = [:]) async throws -> (HTTPResponse.Status, HTTPFields, String) {
-        try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json)) { response in
+        var headers = headers
+        if headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json)) { response in
             (response.status, response.headers, String(buffer: response.body))
         }
     }
@@ -125,8 +128,19 @@ import Testing
             #expect(error["code"] as? String == "conflict" && error["expected_version"] as? Int == 5 && error["actual_version"] as? Int == 1, "\(conflict.2)")
             let matching = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"1\""])
             #expect(matching.0 == .ok)
-            let malformed = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "W/\"x\""])
-            #expect(malformed.0 == .badRequest && malformed.2.contains("malformed_if_match"))
+            for malformed in ["1", "\"1", "\"1\" \"2\"", "W/1", ""] {
+                let answer = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: malformed])
+                #expect(answer.0 == .badRequest && answer.2.contains("malformed_if_match") && answer.2.contains(#""field":"If-Match""#), "\(malformed): \(answer)")
+            }
+            // RFC 9110: a weak tag never matches If-Match; * matches any version; a list matches any of its tags.
+            let weak = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "W/\"2\""])
+            #expect(weak.0 == .conflict && weak.2.contains("weak tag"), "\(weak)")
+            let star = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "*"])
+            #expect(star.0 == .ok, "\(star)")
+            let list = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"7\", W/\"3\", \"3\""])
+            #expect(list.0 == .ok, "\(list)")
+            let missed = try await post(client, "/notes/n1", "{}", headers: [.ifMatch: "\"1\", \"2\""])
+            #expect(missed.0 == .conflict && missed.2.contains(#""actual_version":4"#), "\(missed)")
 
             // If-Match on a command: the version the client saw, or 409 without deciding again.
             let accepted = try await post(client, "/meetings/m1/accept", #"{"user_id":8}"#, headers: [.ifMatch: "\"1\""])

@@ -17,7 +17,7 @@ struct CommandsFixture: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chronicle-fixture",
         abstract: "The Chronicle commands over counters, for tests.",
-        subcommands: [Seed.self] + ChronicleSubcommands.all(for: FixtureApp.self))
+        subcommands: [Seed.self, Follow.self] + ChronicleSubcommands.all(for: FixtureApp.self))
 }
 
 struct FixtureApp: ChronicleApplication {
@@ -30,9 +30,12 @@ struct FixtureApp: ChronicleApplication {
 
         @Option(help: "The version of the increments projection the code has.")
         var incrementsVersion = 1
+
+        @Option(help: "An increment amount the increments projection fails at, as a bad event would.")
+        var poisonAmount: Int?
     }
 
-    static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+    static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "chronicle-fixture")
         logger.logLevel = .warning
         let configuration = ReadSide.Configuration(rebuildBatchSize: 5, logger: logger)
@@ -40,16 +43,18 @@ struct FixtureApp: ChronicleApplication {
         let upcasters = try Upcasters(
             [Upcaster.rename("counter.bumped", from: 1, to: "counter.incremented", version: 1) { data in data["amount"] = data.removeValue(forKey: "by") }],
             current: [CounterIncremented.self])
-        let increments: any Projection = options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection()
+        let increments: any Projection =
+            options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection(poisonAmount: options.poisonAmount)
         func readSide(_ database: some ProjectionDatabase) -> ReadSide {
             ReadSide(
                 database: database, inline: [CountersProjection()], async: [increments], reactors: [MilestoneReactor()],
-                configuration: configuration)
+                upcastMigrations: ["counters-2026"], configuration: configuration)
         }
 
         guard options.database.hasPrefix("postgres") else {
             // Opened unmigrated, like PostgreSQL, so that `migrate` is what sets the schema up.
-            let store = try await SQLiteEventStore(configuration: .init(path: options.database, migratesOnOpen: false, upcasters: upcasters))
+            let store = try await SQLiteEventStore(
+                configuration: .init(path: options.database, createsFile: access == .setUp, migratesOnOpen: false, upcasters: upcasters))
             do {
                 let result = try await body(readSide(store))
                 try await store.close()
@@ -84,10 +89,11 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "How many counters.") var counters = 2
     @Option(help: "Increments per counter.") var increments = 3
     @Option(help: "Increments of a counter stored the old way, as counter.bumped.") var legacy = 0
+    @Option(help: "Appends refused afterwards (on PostgreSQL, each leaves a gap in the positions).") var refused = 0
     @OptionGroup var options: FixtureApp.Options
 
     func run() async throws {
-        try await FixtureApp.withReadSide(options) { readSide in
+        try await FixtureApp.withReadSide(options, access: .existing) { readSide in
             for index in 0..<legacy {
                 let bumped = NewEvent(eventType: "counter.bumped", data: Data(#"{"by":\#(index + 1)}"#.utf8))
                 try await readSide.eventStore.append([bumped], to: StreamName(entityType: "counter", entityID: "legacy"), expected: .any)
@@ -97,6 +103,29 @@ struct Seed: AsyncParsableCommand {
                 for counter in 1...counters {
                     try await aggregates.execute(Increment(amount: round * 10 + counter), on: EntityID<Counter>("c\(counter)"))
                 }
+            }
+            for _ in 0..<refused {
+                do {
+                    try await readSide.eventStore.append([CounterIncremented(amount: 1)], to: StreamName(entityType: "counter", entityID: "c1"), expected: .noEvents)
+                } catch let error as EventStoreError where error.code == .wrongExpectedVersion {}
+            }
+        }
+    }
+}
+
+/// `follow`: runs the read side's runners for a while, as a server would.
+struct Follow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the projections and reactors for a while.")
+
+    @Option(help: "How long to run, in seconds.") var seconds = 2.0
+    @OptionGroup var options: FixtureApp.Options
+
+    func run() async throws {
+        try await FixtureApp.withReadSide(options, access: .existing) { readSide in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await readSide.run() }
+                try await Task.sleep(for: .seconds(seconds))
+                group.cancelAll()
             }
         }
     }
@@ -121,15 +150,26 @@ struct CountersProjection: Projection {
     }
 }
 
-/// One row per increment, behind the log.
+/// One row per increment, behind the log; an event it fails at twice is parked.
 struct IncrementsProjection: Projection {
     static let name = "increments"
     static let version = 1
     static let tables = [ProjectionTable("increments", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, counter TEXT NOT NULL, amount INTEGER NOT NULL)"])]
+    static let errorPolicy = ErrorPolicy.park(afterAttempts: 2)
+
+    /// An amount it fails at, as at a bad event.
+    var poisonAmount: Int?
+
+    struct Poisoned: Error, CustomStringConvertible {
+        var amount: Int
+        var description: String { "cannot count an increment of \(amount)" }
+    }
 
     var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
+        let poison = poisonAmount
+        return EventReactions {
             Handle(CounterIncremented.self) { event, row in
+                if event.amount == poison { throw Poisoned(amount: event.amount) }
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("increments")) (position, counter, amount)
                     VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: event.amount))

@@ -14,7 +14,8 @@ struct OpenAPITests {
     @Test func documentsExactlyTheRoutesOfTheRouter() async throws {
         try await Backend.sqlite.withDatabase { url in
             try await MeetingsDatabase(url: url).withReadSide { readSide in
-                let router = MeetingsAPI(readSide: readSide, tokens: SessionTokens.random()).router()
+                let router = Router(context: MeetingsRequestContext.self)
+                MeetingsAPI(readSide: readSide, tokens: await SessionTokens.random()).addRoutes(to: router)
                 let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
                 let documented = Set(OpenAPIDocument.shared.operations.flatMap { path, methods in methods.keys.map { "\($0) \(path)" } })
                 #expect(!served.isEmpty)

@@ -63,14 +63,15 @@ struct RuleViolationTests {
             let id = try await server.schedule(by: 1, inviting: [2, 3])
             let notInvited = #"{"error": {"code": "not_invited", "message": "Only an invitee can answer the invitation."}}"#
             let notOrganizer = #"{"error": {"code": "not_organizer", "message": "Only the organizer can do this."}}"#
-            try await expectRefusal(server, .post, "/meetings/\(id)/accept", as: 4, .forbidden, notInvited)
+            let notParticipant = #"{"error": {"code": "not_a_participant", "message": "Only the organizer and the invitees can see this meeting."}}"#
+            // Someone not invited learns only that they may not see the meeting.
+            try await expectRefusal(server, .post, "/meetings/\(id)/accept", as: 4, .forbidden, notParticipant)
             try await expectRefusal(server, .post, "/meetings/\(id)/decline", as: 1, .forbidden, notInvited)
             let later = TestServer.time(server.clock.now + 2 * 86_400)
             try await expectRefusal(server, .post, "/meetings/\(id)/reschedule", as: 2, json: #"{"starts_at": "\#(later)"}"#, .forbidden, notOrganizer)
             try await expectRefusal(server, .post, "/meetings/\(id)/cancel", as: 3, .forbidden, notOrganizer)
             try await expectRefusal(server, .post, "/meetings/\(id)/finish", as: 2, .forbidden, notOrganizer)
 
-            let notParticipant = #"{"error": {"code": "not_a_participant", "message": "Only the organizer and the invitees can see this meeting."}}"#
             try await expectRefusal(server, .get, "/meetings/\(id)", as: 4, .forbidden, notParticipant)
             try await expectRefusal(server, .get, "/meetings/\(id)?version=1", as: 4, .forbidden, notParticipant)
             try await expectRefusal(server, .get, "/meetings/\(id)/history", as: 4, .forbidden, notParticipant)
@@ -131,7 +132,8 @@ struct RuleViolationTests {
             try await expectRefusal(server, .get, "/meetings/\(missing)?version=1", as: 2, .notFound, notFound)
             try await expectRefusal(server, .get, "/meetings/\(missing)/history", as: 2, .notFound, notFound)
             try await expectRefusal(
-                server, .get, "/meetings/not-an-id", as: 2, .notFound, #"{"error": {"code": "not_found", "message": "No meeting has the id not-an-id."}}"#)
+                server, .get, "/meetings/not-an-id", as: 2, .badRequest,
+                #"{"error": {"code": "invalid_parameter", "field": "id", "message": "id must be a meeting's id: a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301."}}"#)
             try await expectRefusal(
                 server, .get, "/meetings/\(id)?version=2", as: 2, .notFound,
                 #"{"error": {"code": "version_not_found", "message": "The meeting has 1 versions, not 2."}}"#)
@@ -147,7 +149,7 @@ struct RuleViolationTests {
                 #"{"error": {"code": "invalid_parameter", "field": "upcoming", "message": "upcoming must be one of true, false."}}"#)
             try await expectRefusal(
                 server, .post, "/meetings/\(id)/accept", as: 2, headers: [.ifMatch: "1"], .badRequest,
-                #"{"error": {"code": "malformed_if_match", "message": "If-Match must be an entity version in quotes, such as \"3\"."}}"#)
+                #"{"error": {"code": "malformed_if_match", "field": "If-Match", "message": "If-Match must be * or entity tags in quotes, such as \"3\" (the version an ETag gave)."}}"#)
             try await expectRefusal(
                 server, .get, "/activity", as: 2, headers: [.init("Chronicle-Min-Position")!: "soon"], .badRequest,
                 #"{"error": {"code": "malformed_min_position", "message": "Chronicle-Min-Position must be a position, such as 42."}}"#)
@@ -155,7 +157,7 @@ struct RuleViolationTests {
                 server, .post, "/meetings/\(id)/accept", as: 2, headers: [.ifMatch: "\"7\""], .conflict,
                 #"""
                 {"error": {"code": "conflict", "expected_version": 7, "actual_version": 1,
-                  "message": "Wrong expected version for meeting/\#(id): the append expected version 7, but the entity is at version 1."}}
+                  "message": "The entity is at version 1, not 7 as If-Match expects."}}
                 """#)
         }
     }

@@ -5,7 +5,7 @@ public import Foundation
 public struct ScheduleMeeting: Command {
     /// The aggregate the command acts on.
     public typealias Target = Meeting
-    /// What the meeting is about: 1–200 characters.
+    /// What the meeting is about: 1–200 characters (Unicode scalars) on one line.
     public var title: String
     /// When it starts: at least 5 minutes from now.
     public var startsAt: Date
@@ -13,7 +13,7 @@ public struct ScheduleMeeting: Command {
     public var durationMinutes: Int?
     /// The acting user.
     public var organizerID: Int
-    /// Whom to invite: at least one user id, each positive, no repeats, not the organizer.
+    /// Whom to invite: 1–50 user ids, each positive, no repeats, not the organizer.
     public var inviteeIDs: [Int]
 
     /// Creates the command.
@@ -28,12 +28,15 @@ public struct ScheduleMeeting: Command {
     /// Scheduling starts a new meeting.
     public static let createsEntity = true
 
+    /// The most invitees a meeting may have.
+    public static let maximumInvitees = 50
+
     /// The field rules checked before `decide`.
     public static let schema = Schema<ScheduleMeeting> {
-        Field(\.title, "title") { NotBlank(); Length(max: 200) }
+        Field(\.title, "title") { NotBlank(); Length(max: 200); SingleLine() }
         Field(\.startsAt, "starts_at") { InFuture(atLeast: .minutes(5)) }
         Field(\.durationMinutes, "duration_minutes") { Between(5...480) }
-        Field(\.inviteeIDs, "invitee_ids") { NotEmpty(); Unique(); Each { Positive() } }
+        Field(\.inviteeIDs, "invitee_ids") { NotEmpty(); Length(max: ScheduleMeeting.maximumInvitees); Unique(); Each { Positive() } }
         Rule("invitee_ids", code: "organizer_invited", message: "must not include the organizer") {
             !$0.inviteeIDs.contains($0.organizerID)
         }
@@ -124,7 +127,7 @@ public struct CancelMeeting: Command {
     public typealias Target = Meeting
     /// The acting user.
     public var userID: Int
-    /// Why, optionally: up to 500 characters, not blank.
+    /// Why, optionally: up to 500 characters (Unicode scalars), not blank, lines of plain text.
     public var reason: String?
 
     /// Creates the command.
@@ -134,7 +137,7 @@ public struct CancelMeeting: Command {
     }
 
     /// The field rules checked before `decide`.
-    public static let schema = Schema<CancelMeeting> { Field(\.reason, "reason") { NotBlank(); Length(max: 500) } }
+    public static let schema = Schema<CancelMeeting> { Field(\.reason, "reason") { NotBlank(); Length(max: 500); PlainText() } }
 
     /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {

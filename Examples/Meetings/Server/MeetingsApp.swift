@@ -25,10 +25,13 @@ public struct MeetingsApp: ChronicleApplication, Sendable {
         }
     }
 
-    /// Opens the app's store and read side for a subcommand.
-    public static func withReadSide<Result>(_ options: Options, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+    /// Opens the app's store and read side for a subcommand; only `migrate` may create the
+    /// database.
+    public static func withReadSide<Result>(
+        _ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result
+    ) async throws -> Result {
         var logger = Logger(label: "meetings")
         logger.logLevel = .warning
-        return try await options.database().withReadSide(logger: logger, body)
+        return try await options.database().withReadSide(creating: access == .setUp, logger: logger, body)
     }
 }

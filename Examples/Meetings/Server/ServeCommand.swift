@@ -1,6 +1,5 @@
 public import ArgumentParser
 import ChronicleProjections
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -23,11 +22,16 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     /// Creates the command with its defaults.
     public init() {}
 
+    /// Refuses a port outside 1–65535 before anything is opened.
+    public func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port takes a port from 1 to 65535, not \(port).") }
+    }
+
     /// Serves until stopped.
     public func run() async throws {
         var logger = Logger(label: "meetings")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let tokens = Self.tokens(logger: logger)
+        let tokens = await Self.tokens(logger: logger)
         let database = try options.database()
         try await database.withReadSide(logger: logger) { readSide in
             let migration = try await readSide.migrate()
@@ -44,11 +48,11 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
 
     /// The token scheme: signed with `MEETINGS_TOKEN_SECRET`, or with a secret made up now,
     /// whose tokens end with the process.
-    static func tokens(logger: Logger) -> SessionTokens {
+    static func tokens(logger: Logger) async -> SessionTokens {
         if let secret = ProcessInfo.processInfo.environment["MEETINGS_TOKEN_SECRET"], secret.utf8.count >= 32 {
-            return SessionTokens(secret: Data(secret.utf8))
+            return await SessionTokens(secret: Data(secret.utf8))
         }
         logger.warning("MEETINGS_TOKEN_SECRET is not set (or shorter than 32 bytes): signing tokens with a random secret; they stop working when the server stops.")
-        return SessionTokens.random()
+        return await SessionTokens.random()
     }
 }

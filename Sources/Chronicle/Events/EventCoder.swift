@@ -2,8 +2,9 @@ public import Foundation
 
 /// Turns events into the JSON stored in the `data` column and back.
 ///
-/// Keys are the Swift property names (or the type's `CodingKeys`); dates are ISO 8601 strings
-/// in UTC with milliseconds, so the stored JSON stays readable from SQL and other languages.
+/// Keys are the Swift property names (or the type's `CodingKeys`); dates are RFC 3339 strings
+/// in UTC with milliseconds (``RFC3339``), so the stored JSON stays readable from SQL and other
+/// languages.
 ///
 /// ```swift
 /// let data = try EventCoder.default.encode(MeetingScheduled(title: "Retro", startsAt: .now))
@@ -34,9 +35,9 @@ public struct EventCoder: Sendable {
         return try Self.decoder.decode(type, from: data)
     }
 
-    /// A stored date: ISO 8601 with or without milliseconds.
+    /// A stored date.
     private static func date(from text: String) -> Date? {
-        (try? dateFormat.parse(text)) ?? (try? wholeSecondDateFormat.parse(text))
+        RFC3339.date(from: text)
     }
 
     /// One encoder for every event: its options never change after this, and encoding with it
@@ -45,7 +46,7 @@ public struct EventCoder: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(dateFormat))
+            try container.encode(RFC3339.string(from: date))
         }
         return encoder
     }()
@@ -60,11 +61,8 @@ public struct EventCoder: Sendable {
                 return date
             }
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "Expected an ISO 8601 date such as 2026-11-23T10:26:00.000Z, found \"\(text)\".")
+                in: container, debugDescription: "Expected an RFC 3339 date-time such as 2026-11-23T10:26:00.000Z, found \"\(text)\".")
         }
         return decoder
     }()
-
-    private static let dateFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let wholeSecondDateFormat = Date.ISO8601FormatStyle()
 }

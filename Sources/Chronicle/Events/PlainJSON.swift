@@ -1,9 +1,11 @@
+package import Foundation
+
 /// A parsed JSON document of the plain kind events are made of, for ``PlainJSONDecoder``.
 ///
 /// Parsing is strict RFC 8259: anything else (or a document nested deeper than 256 levels, an
 /// object with a repeated key, a string that is not valid UTF-8 or holds a lone surrogate) is
 /// refused, and the caller hands the document to `JSONDecoder` instead.
-indirect enum PlainJSON {
+package indirect enum PlainJSON {
     case null
     case bool(Bool)
     /// A number as written, validated against JSON's grammar.
@@ -13,8 +15,42 @@ indirect enum PlainJSON {
     /// Members in document order; keys are unique.
     case object([(key: String, value: PlainJSON)])
 
-    /// Why a document or a value was not handled: decoding goes to `JSONDecoder` instead.
-    struct Refused: Error {}
+    /// Why a document or a value was not handled: decoding goes to `JSONDecoder` instead. A
+    /// document the parser refuses says what is wrong, where (the byte offset), and in which
+    /// field.
+    package struct Refused: Error {
+        /// What is wrong, as the end of a sentence about the document: "repeats the field \"a\"".
+        package var reason: String
+        /// The byte offset where the parser stopped.
+        package var offset: Int?
+        /// The field's path from the top: keys, and `[n]` for array elements.
+        package var path: [String]
+
+        init(_ reason: String = "is not handled here", at offset: Int? = nil, path: [String] = []) {
+            self.reason = reason
+            self.offset = offset
+            self.path = path
+        }
+    }
+
+    /// Why a document is not strict RFC 8259 JSON (which events and request bodies must be), or
+    /// `nil` when it is: a syntax error, a repeated key, nesting over 256 levels, invalid UTF-8,
+    /// an unpaired surrogate escape.
+    package static func problem(in data: Data) -> Refused? {
+        if case .failure(let refused) = document(data) { return refused }
+        return nil
+    }
+
+    /// A whole document, or why it is not strict RFC 8259 JSON.
+    package static func document(_ data: Data) -> Result<PlainJSON, Refused> {
+        do {
+            return .success(try data.withUnsafeBytes { raw in try PlainJSON(parsing: raw.bindMemory(to: UInt8.self)) })
+        } catch let refused as Refused {
+            return .failure(refused)
+        } catch {
+            return .failure(Refused())
+        }
+    }
 
     /// Parses a whole document.
     init(parsing bytes: UnsafeBufferPointer<UInt8>) throws {
@@ -22,12 +58,17 @@ indirect enum PlainJSON {
         parser.skipWhitespace()
         self = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw Refused() }
+        guard parser.index == bytes.count else { throw Refused("has more after the end of the value", at: parser.index) }
     }
 
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+
+        /// The refusal of the document at the current offset.
+        func refused(_ reason: String) -> Refused {
+            Refused(reason, at: index)
+        }
 
         static let maximumDepth = 256
 
@@ -41,7 +82,7 @@ indirect enum PlainJSON {
         }
 
         mutating func value(depth: Int) throws -> PlainJSON {
-            guard index < bytes.count, depth < Self.maximumDepth else { throw Refused() }
+            guard index < bytes.count, depth < Self.maximumDepth else { throw refused(index < bytes.count ? "is nested more than \(Self.maximumDepth) levels deep" : "ends too early") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -55,9 +96,9 @@ indirect enum PlainJSON {
 
         mutating func literal(_ word: StaticString) throws {
             let count = word.utf8CodeUnitCount
-            guard index + count <= bytes.count else { throw Refused() }
+            guard index + count <= bytes.count else { throw refused("has an unknown word") }
             for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
-                throw Refused()
+                throw refused("has an unknown word")
             }
             index += count
         }
@@ -72,23 +113,28 @@ indirect enum PlainJSON {
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Refused() }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw refused("has an object key that is not a string") }
                 let key = try string()
-                guard !members.contains(where: { $0.key == key }) else { throw Refused() }
+                guard !members.contains(where: { $0.key == key }) else { throw Refused("repeats the field \"\(key)\"", at: index, path: [key]) }
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Refused() }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw refused("lacks a colon after an object key") }
                 index += 1
                 skipWhitespace()
-                members.append((key, try value(depth: depth + 1)))
+                do {
+                    members.append((key, try value(depth: depth + 1)))
+                } catch var refused as Refused {
+                    refused.path.insert(key, at: 0)
+                    throw refused
+                }
                 skipWhitespace()
-                guard index < bytes.count else { throw Refused() }
+                guard index < bytes.count else { throw refused("ends too early") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
                     return .object(members)
                 } else {
-                    throw Refused()
+                    throw refused("lacks a comma or closing brace in an object")
                 }
             }
         }
@@ -103,16 +149,21 @@ indirect enum PlainJSON {
             }
             while true {
                 skipWhitespace()
-                elements.append(try value(depth: depth + 1))
+                do {
+                    elements.append(try value(depth: depth + 1))
+                } catch var refused as Refused {
+                    refused.path.insert("[\(elements.count)]", at: 0)
+                    throw refused
+                }
                 skipWhitespace()
-                guard index < bytes.count else { throw Refused() }
+                guard index < bytes.count else { throw refused("ends too early") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "]") {
                     index += 1
                     return .array(elements)
                 } else {
-                    throw Refused()
+                    throw refused("lacks a comma or closing bracket in an array")
                 }
             }
         }
@@ -129,10 +180,10 @@ indirect enum PlainJSON {
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-                guard byte >= 0x20 else { throw Refused() }
+                guard byte >= 0x20 else { throw refused("has an unescaped control character in a string") }
                 index += 1
             }
-            throw Refused()
+            throw refused("has an unterminated string")
         }
 
         private mutating func escapedString(from start: Int) throws -> String {
@@ -150,17 +201,17 @@ indirect enum PlainJSON {
                     text.unicodeScalars.append(try escape())
                     runStart = index
                 case 0..<0x20:
-                    throw Refused()
+                    throw refused("has an unescaped control character in a string")
                 default:
                     index += 1
                 }
             }
-            throw Refused()
+            throw refused("has an unterminated string")
         }
 
         /// The character of the escape at `index`, which it passes.
         private mutating func escape() throws -> Unicode.Scalar {
-            guard index + 1 < bytes.count else { throw Refused() }
+            guard index + 1 < bytes.count else { throw refused("has an unterminated string") }
             let kind = bytes[index + 1]
             index += 2
             switch kind {
@@ -177,30 +228,30 @@ indirect enum PlainJSON {
                 switch unit {
                 case 0xD800..<0xDC00:
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw Refused()
+                        throw refused("has an unpaired surrogate escape in a string")
                     }
                     index += 2
                     let low = try hexUnit()
                     guard (0xDC00..<0xE000).contains(low),
                         let scalar = Unicode.Scalar(0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00))
-                    else { throw Refused() }
+                    else { throw refused("has an unpaired surrogate escape in a string") }
                     return scalar
                 case 0xDC00..<0xE000:
-                    throw Refused()
+                    throw refused("has an unpaired surrogate escape in a string")
                 default:
-                    guard let scalar = Unicode.Scalar(unit) else { throw Refused() }
+                    guard let scalar = Unicode.Scalar(unit) else { throw refused("has an invalid escape in a string") }
                     return scalar
                 }
             default:
-                throw Refused()
+                throw refused("has an invalid escape in a string")
             }
         }
 
         private mutating func hexUnit() throws -> UInt16 {
-            guard index + 4 <= bytes.count else { throw Refused() }
+            guard index + 4 <= bytes.count else { throw refused("has an invalid escape in a string") }
             var unit: UInt16 = 0
             for _ in 0..<4 {
-                guard let digit = hexDigitValue(bytes[index]) else { throw Refused() }
+                guard let digit = hexDigitValue(bytes[index]) else { throw refused("has an invalid escape in a string") }
                 unit = unit << 4 | UInt16(digit)
                 index += 1
             }
@@ -208,7 +259,7 @@ indirect enum PlainJSON {
         }
 
         private static func validated(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw Refused() }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw Refused("is not valid UTF-8") }
             return text
         }
 
@@ -221,20 +272,23 @@ indirect enum PlainJSON {
                 return index - first
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count else { throw Refused() }
+            guard index < bytes.count else { throw refused("has a malformed number") }
             if bytes[index] == UInt8(ascii: "0") {
                 index += 1
+                if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                    throw refused("has a number with a leading zero")
+                }
             } else {
-                guard digits() > 0 else { throw Refused() }
+                guard digits() > 0 else { throw refused("has a malformed number") }
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
                 index += 1
-                guard digits() > 0 else { throw Refused() }
+                guard digits() > 0 else { throw refused("has a malformed number") }
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                guard digits() > 0 else { throw Refused() }
+                guard digits() > 0 else { throw refused("has a malformed number") }
             }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         }

@@ -24,7 +24,7 @@ public struct Authentication: RouterMiddleware {
         guard parts.first?.lowercased() == "bearer" else { throw Self.unauthorized("The Authorization header must be \"Bearer <token>\".") }
         var context = context
         do {
-            context.userID = try tokens.userID(of: parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+            context.userID = try await tokens.userID(of: parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
         } catch .expired {
             throw Self.unauthorized("The token has expired: get a new one from POST /sessions.")
         } catch {

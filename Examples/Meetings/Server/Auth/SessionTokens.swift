@@ -1,12 +1,16 @@
-import Crypto
 public import Foundation
+import JWTKit
 
-/// Bearer tokens that say which user is calling, signed with HMAC-SHA256 so that nobody without
-/// the secret can make one: `<user id>.<expiry, Unix seconds>.<signature, base64url>`.
+/// Bearer tokens that say which user is calling: JSON Web Tokens (RFC 7519) signed with
+/// HMAC-SHA256 by jwt-kit, naming the user (`sub`) and the expiry (`exp`).
+///
+/// A token is accepted only in its one canonical spelling: base64url without padding, whose
+/// unused low bits are zero, so a token cannot be varied and still pass.
 public struct SessionTokens: Sendable {
     /// Why a token was refused.
     public enum Refusal: Error, Equatable, Sendable {
-        /// Not three dot-separated parts of the right kinds.
+        /// Not a token of this scheme: not three canonical base64url parts, or claims that are
+        /// missing or of the wrong kind.
         case malformed
         /// The signature does not match: forged, altered, or signed with another secret.
         case badSignature
@@ -14,7 +18,16 @@ public struct SessionTokens: Sendable {
         case expired
     }
 
-    private let key: SymmetricKey
+    /// What a token says.
+    private struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+
+        /// Expiry is checked against the scheme's clock, after the signature.
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    private let keys: JWTKeyCollection
     /// How long an issued token is valid.
     public let lifetime: TimeInterval
     private let now: @Sendable () -> Date
@@ -25,53 +38,56 @@ public struct SessionTokens: Sendable {
     ///   - secret: The signing secret: at least 32 bytes of it.
     ///   - lifetime: How long an issued token is valid. Default: 12 hours.
     ///   - now: The clock tokens expire by.
-    public init(secret: Data, lifetime: TimeInterval = 12 * 3_600, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(secret: Data, lifetime: TimeInterval = 12 * 3_600, now: @escaping @Sendable () -> Date = Date.init) async {
         precondition(secret.count >= 32, "A token secret needs at least 32 bytes.")
-        self.key = SymmetricKey(data: secret)
+        self.keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.lifetime = lifetime
         self.now = now
     }
 
     /// A scheme with a new random secret: tokens stop working when the process ends.
-    public static func random(now: @escaping @Sendable () -> Date = Date.init) -> SessionTokens {
-        SessionTokens(secret: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, now: now)
+    public static func random(now: @escaping @Sendable () -> Date = Date.init) async -> SessionTokens {
+        await SessionTokens(secret: Data((0..<32).map { _ in UInt8.random(in: 0...255) }), now: now)
     }
 
     /// A token for a user, and when it expires.
-    public func issue(for userID: Int) -> (token: String, expiresAt: Date) {
-        let expiry = Int64((now() + lifetime).timeIntervalSince1970.rounded(.down))
-        let claims = "\(userID).\(expiry)"
-        return ("\(claims).\(Self.base64URL(signature(of: claims)))", Date(timeIntervalSince1970: TimeInterval(expiry)))
+    public func issue(for userID: Int) async throws -> (token: String, expiresAt: Date) {
+        let expiresAt = Date(timeIntervalSince1970: (now() + lifetime).timeIntervalSince1970.rounded(.down))
+        let token = try await keys.sign(Claims(sub: SubjectClaim(value: String(userID)), exp: ExpirationClaim(value: expiresAt)))
+        return (token, expiresAt)
     }
 
     /// The user a token was issued for.
     ///
     /// - Throws: ``Refusal`` when the token is malformed, forged or expired.
-    public func userID(of token: String) throws(Refusal) -> Int {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let userID = Int(parts[0]), userID > 0, let expiry = Int64(parts[1]),
-            let signature = Self.data(base64URL: String(parts[2]))
-        else { throw .malformed }
-        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key) else {
+    public func userID(of token: String) async throws(Refusal) -> Int {
+        guard Self.isCanonical(token) else { throw .malformed }
+        let claims: Claims
+        do {
+            claims = try await keys.verify(token, as: Claims.self)
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
             throw .badSignature
+        } catch {
+            throw .malformed
         }
-        guard Double(expiry) > now().timeIntervalSince1970 else { throw .expired }
+        guard let userID = Int(claims.sub.value), userID > 0, String(userID) == claims.sub.value else { throw .malformed }
+        guard claims.exp.value > now() else { throw .expired }
         return userID
     }
 
-    private func signature(of claims: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(claims.utf8), using: key))
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func data(base64URL text: String) -> Data? {
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
+    /// Whether a token is three parts of base64url in their one canonical spelling.
+    static func isCanonical(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { part in
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                return false
+            }
+            var base64 = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            guard let bytes = Data(base64Encoded: base64) else { return false }
+            let canonical = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            return canonical == part
+        }
     }
 }

@@ -23,27 +23,28 @@ extension MeetingsAPI {
     }
 
     /// `GET /meetings/{id}`: the meeting's row, or with `?version=n` its state after its n-th
-    /// event, folded from the events.
+    /// event, folded from the events. Who may see it is checked first, so a caller who may not
+    /// learns nothing of its versions.
     func showMeeting(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
         let id = try Self.meetingID(context)
         let user = try context.user()
+        guard let current = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
+        guard current.isVisible(to: user) else { throw Self.notAParticipant }
         let meeting: MeetingView
         if let version = try request.integerParameter("version", in: 1...Int.max) {
             let events = try await readSide.database.readStream(StreamName(entityType: Meeting.entityType, entityID: id), through: version)
-            guard let last = events.last else { throw Self.meetingNotFound(id) }
-            guard last.version == version else {
+            guard let last = events.last, last.version == version else {
                 throw ChronicleHTTPError(
                     status: .notFound,
-                    body: ChronicleHTTPError.error(code: "version_not_found", message: "The meeting has \(last.version) versions, not \(version)."))
+                    body: ChronicleHTTPError.error(
+                        code: "version_not_found", message: "The meeting has \(events.last?.version ?? 0) versions, not \(version)."))
             }
             var state = Meeting()
             for event in events { try Meeting.handlers.apply(event, to: &state) }
             meeting = MeetingView(id: id, state: state, version: version, updatedAt: last.createdAt)
         } else {
-            guard let row = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
-            meeting = row
+            meeting = current
         }
-        guard meeting.isVisible(to: user) else { throw Self.notAParticipant }
         var response = try JSONResponse.make(meeting)
         response.setConsistency(version: meeting.version, position: nil)
         return response

@@ -15,23 +15,21 @@ extension MeetingsAPI {
                 status: .unprocessableContent,
                 body: ChronicleHTTPError.error(code: "unknown_user", message: "User \(body.userID) is not a demo user: pick one of 1–\(DemoUsers.all.count)."))
         }
-        let (token, expiresAt) = tokens.issue(for: user.id)
+        let (token, expiresAt) = try await tokens.issue(for: user.id)
         return try JSONResponse.make(Session(token: token, userID: user.id, name: user.name, expiresAt: expiresAt), status: .created)
     }
 
-    /// `GET /ready`: 200 once the schema is migrated and every projection is usable, 503 before.
+    /// `GET /ready`: 200 when the database answers and takes writes and every projection and
+    /// reactor is live; 503 with `Retry-After` and the problems otherwise (a database down or
+    /// out of space, a projection not migrated, needing a rebuild, failing or with parked
+    /// events). It answers within a second, whatever the database does.
     func readiness() async throws -> Response {
-        let status: ReadSideStatus
-        do {
-            status = try await readSide.status()
-        } catch {
-            return try JSONResponse.make(Readiness(status: "not_ready", reason: "\(error)"), status: .serviceUnavailable)
-        }
-        if let blocked = status.projections.first(where: { $0.state == .notMigrated || $0.state == .needsRebuild }) {
+        let readiness = await readSide.readiness(within: .milliseconds(900))
+        guard readiness.isReady else {
             return try JSONResponse.make(
-                Readiness(status: "not_ready", reason: "Projection \(blocked.name): \(blocked.state.rawValue)."), status: .serviceUnavailable)
+                ReadinessBody(status: "not_ready", problems: readiness.problems), status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }
-        return try JSONResponse.make(Readiness(status: "ready", head: status.head))
+        return try JSONResponse.make(ReadinessBody(status: "ready", head: readiness.head))
     }
 
     /// `GET /`: the page, rendered with the demo users; it calls the API from the browser.
@@ -78,8 +76,8 @@ struct Session: Encodable {
 }
 
 /// `GET /ready`'s answer.
-struct Readiness: Encodable {
+struct ReadinessBody: Encodable {
     var status: String
-    var reason: String?
+    var problems: [String]?
     var head: Int64?
 }

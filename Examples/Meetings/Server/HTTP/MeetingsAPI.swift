@@ -32,9 +32,17 @@ public struct MeetingsAPI: Sendable {
         self.queries = MeetingQueries(database: readSide.database, now: now)
     }
 
-    /// The router with every route.
+    /// The router with every route. Other methods on a route's path answer 405 with `Allow`,
+    /// other paths 404, both in JSON; `HEAD` is answered wherever `GET` is.
     public func router() -> Router<MeetingsRequestContext> {
-        let router = Router(context: MeetingsRequestContext.self)
+        let router = Router(context: MeetingsRequestContext.self, options: .autoGenerateHeadEndpoints)
+        addRoutes(to: router)
+        router.answerUnsupportedMethods()
+        return router
+    }
+
+    /// Adds the API's routes (the ones `openapi.yaml` documents) and their middleware.
+    func addRoutes(to router: Router<MeetingsRequestContext>) {
         router.add(middleware: ChronicleErrorMiddleware(forbiddenCodes: MeetingError.forbiddenCodes))
         router.get("/") { _, _ in try await page() }
         router.get("/openapi.yaml") { _, _ in Self.openAPIResponse() }
@@ -71,7 +79,6 @@ public struct MeetingsAPI: Sendable {
         api.get("/meetings/{id}/history") { request, context in try await history(request, context) }
         api.get("/users/{id}/agenda") { request, context in try await agenda(request, context) }
         api.get("/activity") { request, context in try await activity(request, context) }
-        return router
     }
 
     /// `404 not_found` for a meeting id.
@@ -84,10 +91,21 @@ public struct MeetingsAPI: Sendable {
         status: .forbidden,
         body: ChronicleHTTPError.error(code: "not_a_participant", message: "Only the organizer and the invitees can see this meeting."))
 
-    /// The meeting id in the path: a lowercase UUID, or 404.
+    /// The meeting id in the path, as stored: a UUID in lower case (given in either case).
+    ///
+    /// - Throws: 400 `invalid_parameter` naming `id` when it is not a UUID.
     static func meetingID(_ context: MeetingsRequestContext) throws -> String {
         let id = try context.parameters.require("id")
-        guard UUID(uuidString: id)?.uuidString.lowercased() == id else { throw meetingNotFound(id) }
-        return id
+        guard let uuid = UUID(uuidString: id) else {
+            throw ChronicleHTTPError(
+                status: .badRequest,
+                body: .object([
+                    "error": .object([
+                        "code": "invalid_parameter", "field": "id",
+                        "message": "id must be a meeting's id: a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301.",
+                    ])
+                ]))
+        }
+        return uuid.uuidString.lowercased()
     }
 }

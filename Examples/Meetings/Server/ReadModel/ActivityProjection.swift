@@ -14,6 +14,9 @@ import SQLKit
 struct ActivityProjection: Projection {
     static let name = "activity"
     static let version = 1
+    /// An event the feed cannot show is tried three times, then parked for an operator; the
+    /// feed goes on meanwhile.
+    static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
     static let tables = [
         ProjectionTable("activity", [
             """

@@ -11,6 +11,9 @@ import SQLKit
 struct MeetingsProjection: Projection {
     static let name = "meetings"
     static let version = 1
+    /// Inline, a failing event fails its command; in a rebuild it is tried three times, then
+    /// parked, so that one bad event of the past cannot block the rebuild.
+    static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
     static let tables = [
         ProjectionTable("meetings", [
             """

@@ -9,6 +9,9 @@ import MeetingsDomain
 /// event's version.
 struct NotificationsReactor: Reactor {
     static let name = "notifications"
+    /// Mail for an event that keeps failing is tried three times, then parked for an operator;
+    /// the other mail goes out meanwhile.
+    static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
 
     let outbox: Outbox
     let meetings: Aggregates

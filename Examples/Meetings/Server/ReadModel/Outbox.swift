@@ -12,6 +12,16 @@ struct Outbox: Sendable {
         var recipientID: Int
         var subject: String
         var body: String
+
+        /// A message; the subject is made one line, whatever the events held, so that it
+        /// cannot add headers to a mail.
+        init(recipientID: Int, subject: String, body: String) {
+            self.recipientID = recipientID
+            self.subject = String(String.UnicodeScalarView(subject.unicodeScalars.map {
+                $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0
+            }))
+            self.body = body
+        }
     }
 
     /// The table, created by `migrate` (scope `meetings`).

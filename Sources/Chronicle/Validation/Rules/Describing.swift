@@ -1,9 +1,9 @@
 import Foundation
 
-/// A value as it reads in a validation message: dates in ISO 8601, the rest as Swift prints it.
+/// A value as it reads in a validation message: dates in RFC 3339, the rest as Swift prints it.
 func describe<Value>(_ value: Value) -> String {
     if let date = value as? Date {
-        return date.formatted(Date.ISO8601FormatStyle())
+        return RFC3339.string(from: date)
     }
     return String(describing: value)
 }

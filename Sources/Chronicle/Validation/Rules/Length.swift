@@ -1,5 +1,8 @@
-/// Bounds the length of a string (in characters) or of a collection (in elements), with the
-/// codes `too_short` and `too_long`.
+/// Bounds the length of a string (in Unicode scalars, what JSON Schema's `maxLength` counts) or
+/// of a collection (in elements), with the codes `too_short` and `too_long`.
+///
+/// A string's length counts code points, not what a reader sees as characters: `"👩🏽‍💻"` is
+/// one character but four code points, so a limit cannot be dodged with combining marks.
 ///
 /// ```swift
 /// Field(\.title, "title") { Length(1...200) }        // "must be at most 200 characters long"
@@ -29,7 +32,7 @@ public struct Length<Value: Collection>: ValidationRule {
 
     /// An issue when the length is outside the bounds.
     public func validate(_ value: Value, in context: ValidationContext) -> [ValidationIssue] {
-        let count = value.count
+        let count = (value as? any StringProtocol)?.unicodeScalars.count ?? value.count
         if let minimum, count < minimum {
             return [ValidationIssue(code: "too_short", message: "must \(Self.measure(minimum, "at least"))")]
         }
