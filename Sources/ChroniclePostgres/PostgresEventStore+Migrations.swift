@@ -3,11 +3,18 @@ import Logging
 import PostgresNIO
 
 extension PostgresEventStore {
+    /// Takes the lock migrators of the current schema take turns on, until the transaction ends.
+    /// Advisory locks belong to the whole database: the key names the schema.
+    static var migrationLock: PostgresQuery {
+        "SELECT pg_advisory_xact_lock(1128810309, hashtext(coalesce(current_schema(), '')))"
+    }
+
     /// Applies the migrations of a set that the database has not recorded yet, in order.
     ///
-    /// One transaction holds an advisory lock for the whole run, so concurrent migrators (two
-    /// instances starting at once) take turns, and either every pending migration is applied and
-    /// recorded in `chronicle_schema_migrations` or none is. A second run applies nothing.
+    /// One transaction holds an advisory lock for the whole run, so concurrent migrators of one
+    /// schema (two instances starting at once) take turns while other schemas' go on, and either
+    /// every pending migration is applied and recorded in `chronicle_schema_migrations` or none
+    /// is. A second run applies nothing.
     ///
     /// - Parameter migrations: The set to apply; the store's own schema by default.
     /// - Returns: The migrations applied by this run.
@@ -18,7 +25,7 @@ extension PostgresEventStore {
         let logger = configuration.logger
         let applied = try await withConnection(.lease) { connection in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(1128810309, 2)", logger: logger)
+                try await connection.query(Self.migrationLock, logger: logger)
                 // Stores made before the store's tables took the chronicle_ prefix kept this
                 // record as schema_migrations: it keeps its rows under the new name.
                 try await connection.query(

@@ -10,8 +10,17 @@ extension PostgresEventStore: ProjectionDatabase {
     /// PostgreSQL.
     public var dialect: DatabaseDialect { .postgres }
 
-    /// The advisory lock space of projection locks: `pg_advisory_xact_lock(space, hashtext(name))`.
+    /// The advisory lock space of projection locks. Advisory locks belong to the whole database,
+    /// so the key names the schema too: stores in different schemas of one database never wait
+    /// for each other's projections.
     static let projectionLockSpace: Int32 = 1_128_810_310
+
+    /// Takes a projection's lock until the transaction ends, keyed by the hash of the current
+    /// schema and the projection's name.
+    static func projectionLock(_ projection: String, shared: Bool) -> PostgresQuery {
+        let function = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock"
+        return "SELECT \(unescaped: function)(\(projectionLockSpace), hashtext(coalesce(current_schema(), '') || '.' || \(projection)))"
+    }
 
     /// Runs work in one transaction; with a projection name, first takes its advisory lock
     /// exclusively (inline appends hold it shared).
@@ -20,8 +29,7 @@ extension PostgresEventStore: ProjectionDatabase {
     ) async throws -> Result {
         try await inTransaction(.lease) { connection in
             if let projection {
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(Self.projectionLockSpace), hashtext(\(projection)))", logger: self.configuration.logger)
+                try await connection.query(Self.projectionLock(projection, shared: false), logger: self.configuration.logger)
             }
             return try await work(self.sql(on: connection))
         }
@@ -42,9 +50,7 @@ extension PostgresEventStore: ProjectionDatabase {
         let result = try await append.retryingLostRaces {
             try await inTransaction(.whole) { connection in
                 for projection in projections.sorted() {
-                    try await connection.query(
-                        "SELECT pg_advisory_xact_lock_shared(\(Self.projectionLockSpace), hashtext(\(projection)))",
-                        logger: self.configuration.logger)
+                    try await connection.query(Self.projectionLock(projection, shared: true), logger: self.configuration.logger)
                 }
                 let result = try await self.insert(append, on: connection, insideTransaction: true, appliesInlineProjections: true)
                 try await work(self.sql(on: connection), result)
