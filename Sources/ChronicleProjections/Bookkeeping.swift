@@ -177,6 +177,17 @@ enum Bookkeeping {
             """).run()
     }
 
+    /// Forgets the failure recorded for a projection or reactor that has since caught up without
+    /// failing: one whose next step found nothing to apply (its tables were migrated meanwhile,
+    /// say) would otherwise be reported failing until the next event.
+    static func clearFailure(of name: String, reactor: Bool, at now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE \(ident: reactor ? "chronicle_reactors" : "chronicle_projections")
+            SET last_error = NULL, error_position = NULL, failed_at = NULL, updated_at = \(bind: microseconds(now))
+            WHERE name = \(bind: name) AND last_error IS NOT NULL
+            """).run()
+    }
+
     static func hasReceipt(reactor name: String, eventID: UUID, on sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw("""
             SELECT 1 AS done FROM chronicle_reactor_receipts WHERE reactor = \(bind: name) AND event_id = \(bind: eventID.uuidString.lowercased())

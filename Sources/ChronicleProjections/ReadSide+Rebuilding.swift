@@ -244,16 +244,25 @@ extension ReadSide {
     ///
     /// The guard holds committed events back while an older transaction anywhere in the database
     /// is still open. When a batch comes back short although committed events up to `head`
-    /// follow, this waits for them (10 ms at a time, for up to 10 s) instead of ending the
-    /// rebuild early; after that the rebuild ends where it is and the runner catches up.
+    /// follow, this waits for them (10 ms at a time, for up to a minute, with a warning after
+    /// 5 s) instead of ending the rebuild early; after that the rebuild ends where it is and the
+    /// runner catches up.
     func readLogCatchingUp(after position: Int64, limit: Int, through head: Int64) async throws -> [RecordedEvent] {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let started = ContinuousClock.now
+        var warned = false
         while true {
             let events = try await database.readLog(after: position, limit: limit)
             let reached = events.last?.position ?? position
-            guard events.count < limit, reached < head, ContinuousClock.now < deadline,
+            let waited = ContinuousClock.now - started
+            guard events.count < limit, reached < head, waited < .seconds(60),
                 let next = try await database.readCommittedLog(after: reached, limit: 1).first, next.position <= head
             else { return events }
+            if !warned && waited > .seconds(5) {
+                warned = true
+                configuration.logger.warning(
+                    "Rebuild waits for committed events held back by an older transaction still open in the database",
+                    metadata: ["after": "\(reached)", "head": "\(head)"])
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

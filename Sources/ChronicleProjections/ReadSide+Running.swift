@@ -45,9 +45,18 @@ extension ReadSide {
     private func follow(name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int) async {
         var failed = FailedAttempts()
         var failures = 0
+        // Whether a failure may be recorded: one of this runner's, one recorded by a step that
+        // raced with a migration, or one an earlier process left.
+        var mayHaveRecordedFailure = true
         while !Task.isCancelled {
             do {
                 let read = try await step(failed)
+                if mayHaveRecordedFailure && read == 0 {
+                    // A step that applies events clears it as it advances; one that found none
+                    // clears it here.
+                    await clearFailure(of: name)
+                }
+                mayHaveRecordedFailure = false
                 failures = 0
                 if read == 0 {
                     await wakeup.wait(upTo: configuration.pollInterval)
@@ -55,6 +64,7 @@ extension ReadSide {
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
+                mayHaveRecordedFailure = true
                 let position = (error as? ReadSideError)?.position
                 if let position, !EventStoreError.isUnavailable(error) {
                     failed.record(at: position)
@@ -75,6 +85,17 @@ extension ReadSide {
     func retryDelay(afterFailures failures: Int) -> Duration {
         let delay = Duration.milliseconds(100) * (1 << min(failures - 1, 16))
         return min(delay, configuration.maximumRetryDelay)
+    }
+
+    private func clearFailure(of name: String) async {
+        let isReactor = reactors.contains { $0.name == name }
+        do {
+            try await database.withWriteTransaction(locking: nil) { sql in
+                try await Bookkeeping.clearFailure(of: name, reactor: isReactor, at: configuration.now(), on: sql)
+            }
+        } catch {
+            configuration.logger.warning("Could not clear a recorded failure", metadata: ["name": "\(name)", "error": "\(error)"])
+        }
     }
 
     private func record(failure: any Error, of name: String) async {

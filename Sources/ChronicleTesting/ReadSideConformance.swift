@@ -72,6 +72,8 @@ public struct ReadSideConformance: Sendable {
         case parksAFailingEventAndGoesOn
         /// A skipping projection records the failing event as skipped and goes on, live.
         case skipsAFailingEventByPolicy
+        /// A runner that gets past a recorded failure with nothing left to apply reports live.
+        case forgetsAFailureItHasGotPast
         /// A parking reactor parks a failing effect and goes on; a retry does it once.
         case parksAFailingReactionAndGoesOn
         /// Rebuilds park by the policy, or fail at the event and leave the tables as they were.
@@ -117,6 +119,7 @@ public struct ReadSideConformance: Sendable {
             case .stopsAtAFailingEventKeepingTheEventsBefore: try await suite.stopsAtAFailingEventKeepingTheEventsBefore()
             case .parksAFailingEventAndGoesOn: try await suite.parksAFailingEventAndGoesOn()
             case .skipsAFailingEventByPolicy: try await suite.skipsAFailingEventByPolicy()
+            case .forgetsAFailureItHasGotPast: try await suite.forgetsAFailureItHasGotPast()
             case .parksAFailingReactionAndGoesOn: try await suite.parksAFailingReactionAndGoesOn()
             case .rebuildsByTheErrorPolicy: try await suite.rebuildsByTheErrorPolicy()
             case .refusesToTouchTheStoresTables: try await suite.refusesToTouchTheStoresTables()

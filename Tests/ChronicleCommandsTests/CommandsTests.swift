@@ -57,8 +57,15 @@ import TestSupport
             #expect(rebuilt.status == 0, "\(rebuilt)")
             #expect(rebuilt.lines.count == 1 && rebuilt.output.hasPrefix("Rebuilt increments offline: 6 events replayed in "), "\(rebuilt)")
             // Standard error is not a terminal here: progress comes as log lines, the last at 100%.
-            let progress = rebuilt.errors.split(separator: "\n")
-            #expect(progress.first?.hasPrefix("rebuild increments: 5 of 6 (83%), ") == true, "\(rebuilt)")
+            // A batch of 5, then the last event. On PostgreSQL, other tests' transactions on the
+            // cluster may hold events back: the rebuild then waits, says so in a warning, and its
+            // batches may be split further.
+            let progress = rebuilt.errors.split(separator: "\n").filter { !$0.contains(" warning chronicle-fixture: ") }
+            let reached = progress.compactMap { line in
+                line.wholeMatch(of: /rebuild increments: (\d) of 6 \(\d+%\), .*/).flatMap { Int($0.1) }
+            }
+            #expect(reached.count == progress.count && reached == reached.sorted() && reached.last == 6, "\(rebuilt)")
+            #expect(driver == .postgres || reached == [5, 6], "\(rebuilt)")
             #expect(progress.last?.hasPrefix("rebuild increments: 6 of 6 (100%), ") == true, "\(rebuilt)")
 
             let current = try await fixture.run("status", "--json")
@@ -228,7 +235,7 @@ import TestSupport
             _ = try await fixture.run("migrate")
             _ = try await fixture.run("seed", "--counters", "2", "--increments", "3")
             // The increments projection fails at the increment of 21 (position 3), twice, and parks it.
-            let followed = try await fixture.run("follow", "--seconds", "3", "--poison-amount", "21")
+            let followed = try await fixture.run("follow", "--until-caught-up", "--seconds", "60", "--poison-amount", "21")
             #expect(followed.status == 0, "\(followed)")
             let degraded = try await fixture.run("status")
             #expect(degraded.status == 3, "\(degraded)")
@@ -246,7 +253,7 @@ import TestSupport
             #expect(try await fixture.run("status").status == 0, "live again")
 
             _ = try await fixture.run("seed", "--counters", "2", "--increments", "1")
-            _ = try await fixture.run("follow", "--seconds", "3", "--poison-amount", "12")
+            _ = try await fixture.run("follow", "--until-caught-up", "--seconds", "60", "--poison-amount", "12")
             let notParked = try await fixture.run("projections", "skip", "increments", "--event", "7", "--actor", "ops:ada")
             #expect(notParked.status == 1 && notParked.errors.contains("Event 7 is neither parked by increments nor where it is stopped. Parked: 8."), "\(notParked)")
             let skipped = try await fixture.run("projections", "skip", "increments", "--event", "8", "--actor", "ops:ada")

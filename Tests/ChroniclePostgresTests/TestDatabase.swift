@@ -20,6 +20,10 @@ enum TestDatabase {
         "PostgreSQL tests SKIPPED: CHRONICLE_POSTGRES_URL is not set. Run scripts/test to start a throwaway server.")
 
     /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards.
+    ///
+    /// Its operations may take 60 s rather than the default 5 s: the checks queue hundreds of
+    /// concurrent appends on a machine that the whole suite shares. The fault tests check the
+    /// default.
     static func withStore(
         limits: EventLimits = EventLimits(),
         upcasters: Upcasters = Upcasters(),
@@ -36,7 +40,7 @@ enum TestDatabase {
         clientConfiguration.options.maximumConnections = maximumConnections
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
-            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters, appendGroups: appendGroups))
+            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters, appendGroups: appendGroups, operationTimeout: .seconds(60)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

@@ -10,11 +10,17 @@ struct SQLiteConformanceTests {
     static let store: EventStoreConformance.StoreScope = store(upcasters: Upcasters())
 
     /// Opens an empty store reading through upcasters.
+    ///
+    /// Writes may wait 60 s rather than the default 5 s: the checks queue hundreds of
+    /// concurrent appends on a machine that the whole suite shares. The fault tests check the
+    /// defaults.
     static func store(upcasters: Upcasters) -> EventStoreConformance.StoreScope {
         { limits, body in
             try await withTemporaryDirectory { directory in
                 let store = try await SQLiteEventStore(
-                    configuration: .init(path: directory.appendingPathComponent("events.sqlite").path, limits: limits, upcasters: upcasters))
+                    configuration: .init(
+                        path: directory.appendingPathComponent("events.sqlite").path, limits: limits,
+                        busyTimeout: .seconds(60), writerTimeout: .seconds(60), upcasters: upcasters))
                 do {
                     try await body(store)
                 } catch {

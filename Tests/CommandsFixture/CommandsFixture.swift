@@ -117,14 +117,22 @@ struct Seed: AsyncParsableCommand {
 struct Follow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the projections and reactors for a while.")
 
-    @Option(help: "How long to run, in seconds.") var seconds = 2.0
+    @Option(help: "How long to run, in seconds (at most, with --until-caught-up).") var seconds = 2.0
+    @Flag(help: "Stop once the async projections have reached the log's head.") var untilCaughtUp = false
     @OptionGroup var options: FixtureApp.Options
 
     func run() async throws {
         try await FixtureApp.withReadSide(options, access: .existing) { readSide in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await readSide.run() }
-                try await Task.sleep(for: .seconds(seconds))
+                if untilCaughtUp {
+                    let head = try await readSide.eventStore.headPosition()
+                    guard try await readSide.waitUntilApplied(through: head, timeout: .seconds(seconds)) else {
+                        throw ValidationError("The projections did not reach position \(head) within \(seconds) s.")
+                    }
+                } else {
+                    try await Task.sleep(for: .seconds(seconds))
+                }
                 group.cancelAll()
             }
         }

@@ -25,7 +25,8 @@ public struct Aggregates: Sendable {
     /// How commands are executed and aggregates loaded.
     public struct Configuration: Sendable {
         /// How long a command may keep being decided again after conflicts with other
-        /// processes before it fails with ``EventStoreError/Code/busy``. Default: 2 s.
+        /// processes before it fails with ``EventStoreError/Code/busy``. Default: 5 s, as long as
+        /// a request may wait for PostgreSQL by default: time for many attempts on a busy machine.
         public var retryBudget: Duration
         /// How many events each read of an entity returns. Default: 1,000.
         public var readBatchSize: Int
@@ -42,7 +43,7 @@ public struct Aggregates: Sendable {
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
-            retryBudget: Duration = .seconds(2),
+            retryBudget: Duration = .seconds(5),
             readBatchSize: Int = 1_000,
             now: @escaping @Sendable () -> Date = Date.init,
             makeID: @escaping @Sendable () -> UUID = UUID.init,

@@ -22,9 +22,10 @@ extension MeetingsAPI {
     /// `GET /ready`: 200 when the database answers and takes writes and every projection and
     /// reactor is live; 503 with `Retry-After` and the problems otherwise (a database down or
     /// out of space, a projection not migrated, needing a rebuild, failing or with parked
-    /// events). It answers within a second, whatever the database does.
+    /// events). It answers within ``readinessTimeout`` (a second by default), whatever the
+    /// database does.
     func readiness() async throws -> Response {
-        let readiness = await readSide.readiness(within: .milliseconds(900))
+        let readiness = await readSide.readiness(within: readinessTimeout)
         guard readiness.isReady else {
             return try JSONResponse.make(
                 ReadinessBody(status: "not_ready", problems: readiness.problems), status: .serviceUnavailable, headers: [.retryAfter: "1"])

@@ -15,6 +15,8 @@ public struct MeetingsAPI: Sendable {
     public let tokens: SessionTokens
     /// The clock of commands and of "upcoming".
     public let now: @Sendable () -> Date
+    /// How long `GET /ready` waits for the database before it answers 503.
+    public let readinessTimeout: Duration
     let aggregates: Aggregates
     let queries: MeetingQueries
 
@@ -24,10 +26,16 @@ public struct MeetingsAPI: Sendable {
     ///   - readSide: The app's read side (``MeetingsReadModel/readSide(database:now:logger:pollInterval:)``).
     ///   - tokens: The bearer tokens issued by `POST /sessions` and required by the other routes.
     ///   - now: The clock of commands and of "upcoming".
-    public init(readSide: ReadSide, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init) {
+    ///   - readinessTimeout: How long `GET /ready` waits for the database: 900 ms by default, so
+    ///     that it answers within a second whatever the database does.
+    public init(
+        readSide: ReadSide, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init,
+        readinessTimeout: Duration = .milliseconds(900)
+    ) {
         self.readSide = readSide
         self.tokens = tokens
         self.now = now
+        self.readinessTimeout = readinessTimeout
         self.aggregates = readSide.aggregates()
         self.queries = MeetingQueries(database: readSide.database, now: now)
     }
