@@ -190,7 +190,7 @@ let package = Package(
             path: "Tests/ExampleDomain"
         ),
         // Test helpers shared by test targets: a hand-moved clock, running the package's executables.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         // An application mounting the Chronicle commands, run by the commands' tests.
         .executableTarget(
             name: "chronicle-fixture",
@@ -239,6 +239,7 @@ let package = Package(
             dependencies: [
                 "meetings",
                 "Chronicle",
+                "ChronicleHummingbird",
                 "ChronicleProjections",
                 "ExampleDomain",
                 "MeetingsDomain",
@@ -250,6 +251,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

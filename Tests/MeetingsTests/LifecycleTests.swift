@@ -184,13 +184,9 @@ struct LifecycleTests {
                 #expect(ready.headers[.retryAfter] == "1", "\(ready)")
                 #expect(ready.json["problems"]?.arrayValue.first?.stringValue?.contains("pending migration") == true, "\(ready)")
                 try await server.readSide.migrate()
-                // Ready once the runners have caught up with the migration (a busy machine may
-                // take a few tries).
-                var migrated = try await server.send(.get, "/ready")
-                for _ in 0..<50 where migrated.status != .ok {
-                    try await Task.sleep(for: .milliseconds(100))
-                    migrated = try await server.send(.get, "/ready")
-                }
+                // Ready once the runners retry after the migration: their delay grows while the
+                // tables are missing, up to the read side's maximumRetryDelay (30 s).
+                let migrated = try await server.send(until: .ok, before: .now + .seconds(35), .get, "/ready")
                 #expect(migrated.status == .ok, "\(migrated)")
             }
         }

@@ -33,7 +33,9 @@ struct RaceTests {
             let times = (1...50).map { TestServer.time(server.clock.now + 86_400 + Double($0) * 600) }
             let replies = try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
                 for time in times {
-                    group.addTask { try await server.send(.post, "/meetings/\(id)/reschedule", as: 1, json: #"{"starts_at": "\#(time)"}"#) }
+                    group.addTask {
+                        try await server.send(.post, "/meetings/\(id)/reschedule", as: 1, json: #"{"starts_at": "\#(time)"}"#, patiently: true)
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

@@ -18,6 +18,11 @@ public enum ChildProcess: Sendable {
 
     /// Runs an executable built beside the test bundle until it exits.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await run(path: try executable(name).path, arguments, environment: environment)
+    }
+
+    /// Runs an executable at a path until it exits.
+    public static func run(path: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         // Output goes to files: a pipe nobody reads while the child runs could fill and block it.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,12 +30,51 @@ public enum ChildProcess: Sendable {
         let outputPath = directory.appendingPathComponent("stdout").path, errorsPath = directory.appendingPathComponent("stderr").path
 
         let pid = try spawn(
-            try executable(name).path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
             output: outputPath, errors: errorsPath)
         let status = await exitStatus(of: pid)
         return Run(
             status: status, output: try String(contentsOfFile: outputPath, encoding: .utf8),
             errors: try String(contentsOfFile: errorsPath, encoding: .utf8))
+    }
+
+    /// An executable of this package started in the background, such as a server; ``stop()``
+    /// ends it with SIGTERM (or SIGKILL after 10 s) and returns what it printed.
+    public final class Background: @unchecked Sendable {
+        let pid: pid_t
+        let directory: URL
+
+        init(pid: pid_t, directory: URL) {
+            self.pid = pid
+            self.directory = directory
+        }
+
+        /// Ends the process and returns how it ended and what it printed.
+        @discardableResult
+        public func stop() async throws -> Run {
+            kill(pid, SIGTERM)
+            let killer = Task {
+                try await Task.sleep(for: .seconds(10))
+                kill(pid, SIGKILL)
+            }
+            let status = await ChildProcess.exitStatus(of: pid)
+            killer.cancel()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return Run(
+                status: status,
+                output: (try? String(contentsOf: directory.appendingPathComponent("stdout"), encoding: .utf8)) ?? "",
+                errors: (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "")
+        }
+    }
+
+    /// Starts an executable built beside the test bundle and leaves it running.
+    public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Background {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pid = try spawn(
+            try executable(name).path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            output: directory.appendingPathComponent("stdout").path, errors: directory.appendingPathComponent("stderr").path)
+        return Background(pid: pid, directory: directory)
     }
 
     /// Starts the executable with its standard output and error going to files.
@@ -46,6 +90,9 @@ public enum ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // The tests' own sockets and files stay with them: a server started here (a restarted
+        // PostgreSQL, say) would otherwise hold them open for as long as it runs.
+        try closeFrom(3, in: &actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let environment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -58,9 +105,20 @@ public enum ChildProcess: Sendable {
         return pid
     }
 
+    /// Adds glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's
+    /// Glibc module does not export, looked up at run time.
+    private static func closeFrom(_ descriptor: Int32, in actions: inout posix_spawn_file_actions_t) throws {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            throw TestSupportError("This C library lacks posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later).")
+        }
+        let result = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, descriptor)
+        guard result == 0 else { throw TestSupportError("Cannot close inherited files: \(String(cString: strerror(result))).") }
+    }
+
     /// Waits for a child on a thread of its own, off the tests' shared pool: its exit code, or
     /// 128 plus the signal that ended it.
-    private static func exitStatus(of pid: pid_t) async -> Int32 {
+    static func exitStatus(of pid: pid_t) async -> Int32 {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var status: Int32 = 0

@@ -1,16 +1,19 @@
-# Starts a throwaway PostgreSQL cluster on a free loopback port, and stops it on exit.
+# Starts throwaway PostgreSQL clusters on free loopback ports, and stops them on exit.
 #
 # Source this file, then call `start_postgres` (add `durable` to keep fsync and synchronous
-# commits on, as benchmarks need). It exports CHRONICLE_POSTGRES_URL and installs an EXIT trap
-# that stops the cluster and deletes its files, whether the script succeeds, fails or is
+# commits on, as benchmarks need): it exports CHRONICLE_POSTGRES_URL. `start_outage_postgres`
+# starts a second cluster that the fault tests stop, pause and fill (see below). An EXIT trap
+# stops every cluster started and deletes its files, whether the script succeeds, fails or is
 # interrupted. When initdb and pg_ctl are missing it installs PostgreSQL with apt-get (as root),
 # without letting the package create or start a cluster of its own.
 
-chronicle_pg_dir=""
+chronicle_pg_dirs=()
 chronicle_pg_user=""
 chronicle_pg_bin=""
+chronicle_pg_dir=""
+chronicle_pg_port=""
 
-# Runs a command as the cluster's owner: PostgreSQL refuses to run as root.
+# Runs a command as the clusters' owner: PostgreSQL refuses to run as root.
 chronicle_pg_as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
         runuser -u "$chronicle_pg_user" -- "$@"
@@ -43,7 +46,7 @@ chronicle_pg_install() {
         fi
     fi
     # Keep the package from creating and starting a cluster of its own: this script starts
-    # exactly one, and stops it again.
+    # its own, and stops them again.
     $sudo mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -64,21 +67,26 @@ chronicle_pg_free_port() {
 }
 
 stop_postgres() {
-    if [ -n "$chronicle_pg_dir" ] && [ -d "$chronicle_pg_dir" ]; then
-        chronicle_pg_as_owner "$chronicle_pg_bin/pg_ctl" -D "$chronicle_pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
-        rm -rf "$chronicle_pg_dir"
-        echo "Stopped the throwaway PostgreSQL cluster." >&2
-    fi
-    chronicle_pg_dir=""
+    local dir
+    for dir in "${chronicle_pg_dirs[@]}"; do
+        if [ -d "$dir" ]; then
+            # A paused cluster (the fault tests stop its processes) must run again to stop.
+            pkill -CONT -f "postgres -D $dir/data" 2>/dev/null || true
+            chronicle_pg_as_owner "$chronicle_pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+            rm -rf "$dir"
+            echo "Stopped the throwaway PostgreSQL cluster in $dir." >&2
+        fi
+    done
+    chronicle_pg_dirs=()
 }
 
-start_postgres() {
-    local mode="${1:-fast}"
+# Prepares the binaries and the clusters' owner, once.
+chronicle_pg_prepare() {
+    [ -n "$chronicle_pg_bin" ] && return 0
     chronicle_pg_find_binaries || { chronicle_pg_install && chronicle_pg_find_binaries; } || {
         echo "PostgreSQL's initdb and pg_ctl cannot be found." >&2
         return 1
     }
-
     if [ "$(id -u)" -eq 0 ]; then
         if id postgres >/dev/null 2>&1; then
             chronicle_pg_user=postgres
@@ -90,11 +98,18 @@ start_postgres() {
     else
         chronicle_pg_user="$(id -un)"
     fi
-
-    chronicle_pg_dir="$(mktemp -d /tmp/chronicle-pg.XXXXXX)"
     trap stop_postgres EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+}
+
+# Starts a cluster (mode: fast or durable; extra pg_hba lines before the trust line) and sets
+# chronicle_pg_dir and chronicle_pg_port.
+chronicle_pg_start_cluster() {
+    local mode="$1" hba_lines="$2"
+    chronicle_pg_prepare || return 1
+    chronicle_pg_dir="$(mktemp -d /tmp/chronicle-pg.XXXXXX)"
+    chronicle_pg_dirs+=("$chronicle_pg_dir")
     chmod 755 "$chronicle_pg_dir"
     [ "$(id -u)" -eq 0 ] && chown "$chronicle_pg_user" "$chronicle_pg_dir"
 
@@ -103,18 +118,23 @@ start_postgres() {
         cat "$chronicle_pg_dir/initdb.log" >&2
         return 1
     }
+    if [ -n "$hba_lines" ]; then
+        { printf '%s\n' "$hba_lines"; cat "$chronicle_pg_dir/data/pg_hba.conf"; } >"$chronicle_pg_dir/hba"
+        chronicle_pg_as_owner cp "$chronicle_pg_dir/hba" "$chronicle_pg_dir/data/pg_hba.conf"
+    fi
 
     local settings="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$chronicle_pg_dir -c max_connections=500"
     if [ "$mode" != durable ]; then
         # Tests need correctness, not crash safety: skip the disk flushes.
         settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
-    local port attempt
-    for attempt in 1 2 3 4 5; do
+    local port
+    for _ in 1 2 3 4 5; do
         port="$(chronicle_pg_free_port)" || break
+        echo "$settings -c port=$port" >"$chronicle_pg_dir/settings"
         if chronicle_pg_as_owner "$chronicle_pg_bin/pg_ctl" -D "$chronicle_pg_dir/data" -w -t 60 \
             -l "$chronicle_pg_dir/postgres.log" -o "$settings -c port=$port" start >/dev/null 2>&1; then
-            export CHRONICLE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
+            chronicle_pg_port="$port"
             echo "Started a throwaway PostgreSQL $("$chronicle_pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($mode)." >&2
             return 0
         fi
@@ -122,4 +142,39 @@ start_postgres() {
     echo "PostgreSQL did not start:" >&2
     tail -n 20 "$chronicle_pg_dir/postgres.log" >&2 || true
     return 1
+}
+
+start_postgres() {
+    chronicle_pg_start_cluster "${1:-fast}" "" || return 1
+    export CHRONICLE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$chronicle_pg_port/postgres?sslmode=disable"
+}
+
+# A second cluster for the fault tests, which stop and pause it and fill its disk:
+#   CHRONICLE_OUTAGE_POSTGRES_URL      a URL on it (user chronicle, trusted);
+#   CHRONICLE_OUTAGE_POSTGRES_CONTROL  a script: `stop`, `start`, `pause`, `resume`, or `sql <statement>`;
+#   CHRONICLE_POSTGRES_OWNER           the operating-system user that owns its files.
+# The role `guarded` (password `right-password`) must authenticate with a password, for the
+# tests of a wrong password.
+start_outage_postgres() {
+    chronicle_pg_start_cluster fast "host all guarded 127.0.0.1/32 scram-sha-256" || return 1
+    local dir="$chronicle_pg_dir" port="$chronicle_pg_port"
+    cat >"$dir/control" <<EOF
+#!/usr/bin/env bash
+# Controls the fault tests' PostgreSQL cluster in $dir.
+set -euo pipefail
+as_owner() { if [ "\$(id -u)" -eq 0 ]; then runuser -u "$chronicle_pg_user" -- "\$@"; else "\$@"; fi; }
+case "\$1" in
+    stop) as_owner "$chronicle_pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+    start) as_owner "$chronicle_pg_bin/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/postgres.log" -o "\$(cat "$dir/settings")" start >/dev/null ;;
+    pause) pkill -STOP -f "postgres -D $dir/data" || true; pkill -STOP -P "\$(head -1 "$dir/data/postmaster.pid")" || true ;;
+    resume) pkill -CONT -P "\$(head -1 "$dir/data/postmaster.pid")" || true; pkill -CONT -f "postgres -D $dir/data" || true ;;
+    sql) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $port -U chronicle -d postgres -c "\$2" ;;
+    *) echo "usage: \$0 stop|start|pause|resume|sql <statement>" >&2; exit 64 ;;
+esac
+EOF
+    chmod 755 "$dir/control"
+    "$dir/control" sql "CREATE ROLE guarded LOGIN PASSWORD 'right-password'" >/dev/null
+    export CHRONICLE_OUTAGE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
+    export CHRONICLE_OUTAGE_POSTGRES_CONTROL="$dir/control"
+    export CHRONICLE_POSTGRES_OWNER="$chronicle_pg_user"
 }
