@@ -23,6 +23,7 @@ extension PostgresEventStore: SnapshotStore {
 
     /// Keeps a snapshot as the entity's newest. See `SnapshotStore.saveSnapshot(_:)`.
     public func saveSnapshot(_ snapshot: Snapshot) async throws {
+        try snapshot.check()
         try await execute(
                 """
                 INSERT INTO chronicle_snapshots (entity_id, entity_type, version, schema, state)

@@ -16,6 +16,7 @@ extension SQLiteEventStore: SnapshotStore {
 
     /// Keeps a snapshot as the entity's newest. See `SnapshotStore.saveSnapshot(_:)`.
     public func saveSnapshot(_ snapshot: Snapshot) async throws {
+        try snapshot.check()
         try await write(
             """
             INSERT INTO chronicle_snapshots (entity_id, entity_type, version, schema, state, created_at)

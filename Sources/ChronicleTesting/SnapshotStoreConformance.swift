@@ -34,6 +34,9 @@ public struct SnapshotStoreConformance: Sendable {
         case deletesSnapshots
         /// The state's JSON reads back byte for byte.
         case roundTripsState
+        /// A snapshot no store keeps (version 0, state that is not JSON or holds `\u0000`) is
+        /// refused as invalid input, and the one kept stays.
+        case refusesSnapshotsNoStoreKeeps
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -86,6 +89,19 @@ public struct SnapshotStoreConformance: Sendable {
                 + String(repeating: " ", count: 100_000)
             try await store.saveSnapshot(snapshot(version: 7, state: state))
             #expect(try await store.snapshot(of: meeting)?.state == Data(state.utf8), sourceLocation: sourceLocation)
+
+        case .refusesSnapshotsNoStoreKeeps:
+            let kept = snapshot(version: 2)
+            try await store.saveSnapshot(kept)
+            let refused = [
+                (snapshot(version: 0), "its version is 0"), (snapshot(version: 3, state: #"{"n":"#), "its state is not valid JSON"),
+                (snapshot(version: 3, state: #"{"n":"a\u0000"}"#), "its state holds a NUL character"),
+            ]
+            for (bad, problem) in refused {
+                let error = await #expect(throws: EventStoreError.self, sourceLocation: sourceLocation) { try await store.saveSnapshot(bad) }
+                #expect(error?.code == .invalidInput && error?.message.contains(problem) == true, "\(String(describing: error))", sourceLocation: sourceLocation)
+            }
+            #expect(try await store.snapshot(of: meeting) == kept, "nothing was written", sourceLocation: sourceLocation)
         }
     }
 }

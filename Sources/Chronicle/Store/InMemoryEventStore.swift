@@ -91,7 +91,8 @@ public actor InMemoryEventStore: EventStore, SnapshotStore {
     }
 
     /// Keeps a snapshot as the entity's newest. See ``SnapshotStore/saveSnapshot(_:)``.
-    public func saveSnapshot(_ snapshot: Snapshot) {
+    public func saveSnapshot(_ snapshot: Snapshot) throws {
+        try snapshot.check()
         if let kept = snapshots[snapshot.stream.entityID], kept.schema == snapshot.schema, kept.version > snapshot.version {
             return
         }
