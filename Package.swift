@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The database-independent core: events, the EventStore protocol, the in-memory store.
@@ -118,6 +119,7 @@ let package = Package(
                 "Chronicle",
                 "ChronicleMigrations",
                 "ChronicleProjections",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),

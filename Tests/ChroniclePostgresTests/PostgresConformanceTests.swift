@@ -17,6 +17,11 @@ struct PostgresConformanceTests {
         try await EventStoreConformance(withStore: Self.store).run(check)
     }
 
+    /// Random runs against the model: 25 by default, `CHRONICLE_MODEL_CASES` for more.
+    @Test func model() async {
+        await StoreModelCheck(withStore: Self.store).run(cases: StoreModelCheck.cases(default: 25))
+    }
+
     @Test(arguments: SnapshotStoreConformance.Check.allCases)
     func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
         try await SnapshotStoreConformance(withStore: Self.store).run(check)

@@ -37,6 +37,11 @@ struct SQLiteConformanceTests {
         try await EventStoreConformance(withStore: Self.store).run(check)
     }
 
+    /// Random runs against the model: 40 by default, `CHRONICLE_MODEL_CASES` for more.
+    @Test func model() async {
+        await StoreModelCheck(withStore: Self.store).run(cases: StoreModelCheck.cases(default: 40))
+    }
+
     @Test(arguments: SnapshotStoreConformance.Check.allCases)
     func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
         try await SnapshotStoreConformance(withStore: Self.store).run(check)

@@ -14,6 +14,11 @@ struct InMemoryConformanceTests {
         try await EventStoreConformance(withStore: Self.store).run(check)
     }
 
+    /// Random runs against the model: 200 by default, `CHRONICLE_MODEL_CASES` for more.
+    @Test func model() async {
+        await StoreModelCheck(withStore: Self.store).run(cases: StoreModelCheck.cases(default: 200))
+    }
+
     @Test(arguments: SnapshotStoreConformance.Check.allCases)
     func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
         try await SnapshotStoreConformance(withStore: Self.store).run(check)
