@@ -17,4 +17,17 @@ public enum ChronicleSubcommands: Sendable {
     public static func all<App: ChronicleApplication>(for app: App.Type) -> [any ParsableCommand.Type] {
         [MigrateCommand<App>.self, RebuildCommand<App>.self, StatusCommand<App>.self, EventsCommand<App>.self, ProjectionsCommand<App>.self]
     }
+
+    /// Runs an application's own command (a `serve`, say) the way these commands run: a failure
+    /// prints one `Error:` line with the error's message (naming the `migrate` command for a
+    /// database without the store's schema) and exits with 1.
+    ///
+    /// ```swift
+    /// func run() async throws {
+    ///     try await ChronicleSubcommands.reportingFailures { try await serve() }
+    /// }
+    /// ```
+    public static func reportingFailures(_ work: () async throws -> Void) async throws {
+        try await CommandOutput.reportingFailures(work)
+    }
 }

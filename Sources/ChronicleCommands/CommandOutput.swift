@@ -24,7 +24,7 @@ enum CommandOutput {
         URL(fileURLWithPath: CommandLine.arguments.first ?? "app").lastPathComponent
     }
 
-    /// Runs a command's work, turning its errors into one `error:` line and an exit code.
+    /// Runs a command's work, turning its errors into one `Error:` line (the prefix ArgumentParser gives its own) and an exit code.
     ///
     /// An unknown name exits with 64 (a usage error); any other failure with 1.
     static func reportingFailures(_ work: () async throws -> Void) async throws {
@@ -33,7 +33,7 @@ enum CommandOutput {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            Self.error("error: \(describe(error))")
+            Self.error("Error: \(describe(error))")
             if let error = error as? ReadSideError, error.code == .unknownName { throw ExitCode.validationFailure }
             throw ExitCode.failure
         }

@@ -12,8 +12,8 @@ import TestSupport
             #expect(unmigrated.output.isEmpty, "\(unmigrated)")
             // One line, naming the database (SQLite: the missing file) and the command that sets it up.
             let expected = driver == .sqlite
-                ? "error: No SQLite database exists at \(fixture.databaseArguments[1]) (and this store does not create one). Run `chronicle-fixture migrate` first.\n"
-                : "error: The store's schema has 8 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
+                ? "Error: No SQLite database exists at \(fixture.databaseArguments[1]) (and this store does not create one). Run `chronicle-fixture migrate` first.\n"
+                : "Error: The store's schema has 8 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
             #expect(unmigrated.errors == expected, "\(unmigrated)")
 
             let migrated = try await fixture.run("migrate")
@@ -203,11 +203,11 @@ import TestSupport
             _ = try await fixture.run("migrate")
             let discard = try await fixture.run("rebuild", "--discard", "increments")
             #expect(discard.status == 1, "\(discard)")
-            #expect(discard.errors == "error: No online rebuild of increments is under way.\n", "one prefix, one sentence: \(discard)")
+            #expect(discard.errors == "Error: No online rebuild of increments is under way.\n", "one prefix, one sentence: \(discard)")
         }
         let unopenable = try await Fixture.run(["status", "--database", "/nonexistent/directory/fixture.sqlite"])
         #expect(unopenable.status == 3, "\(unopenable)")
-        #expect(unopenable.errors.hasPrefix("error: ") && !unopenable.errors.contains("error: error"), "\(unopenable)")
+        #expect(unopenable.errors.hasPrefix("Error: ") && !unopenable.errors.contains("Error: error"), "\(unopenable)")
     }
 
     @Test func readOnlyCommandsNeverCreateADatabase() async throws {
@@ -219,14 +219,14 @@ import TestSupport
             let run = try await Fixture.run(command + ["--database", path])
             #expect(run.status == (command == ["status"] ? 3 : 1), "\(command): \(run)")
             #expect(
-                run.errors == "error: No SQLite database exists at \(path) (and this store does not create one). Run `chronicle-fixture migrate` first.\n",
+                run.errors == "Error: No SQLite database exists at \(path) (and this store does not create one). Run `chronicle-fixture migrate` first.\n",
                 "\(command): \(run)")
             #expect(!FileManager.default.fileExists(atPath: path), "\(command) created no file")
         }
         #expect(try await Fixture.run(["migrate", "--database", path]).status == 0)
         #expect(FileManager.default.fileExists(atPath: path), "migrate creates it")
         let unknown = try await Fixture.run(["migrate", "--upcast", "no-such-migration", "--database", path])
-        #expect(unknown.status == 64 && unknown.errors == "error: No upcasting migration is named \"no-such-migration\". Known: counters-2026.\n", "\(unknown)")
+        #expect(unknown.status == 64 && unknown.errors == "Error: No upcasting migration is named \"no-such-migration\". Known: counters-2026.\n", "\(unknown)")
     }
 
     @Test(arguments: Driver.available)
@@ -247,7 +247,7 @@ import TestSupport
 
             let stillFailing = try await fixture.run("projections", "retry", "increments", "--actor", "ops:ada", "--poison-amount", "21")
             #expect(stillFailing.status == 1, "\(stillFailing)")
-            #expect(stillFailing.errors.hasPrefix("error: event 3 failed again and stays parked: "), "\(stillFailing)")
+            #expect(stillFailing.errors.hasPrefix("Error: event 3 failed again and stays parked: "), "\(stillFailing)")
             let retried = try await fixture.run("projections", "retry", "increments", "--actor", "ops:ada")
             #expect(retried.status == 0 && retried.lines == ["Retried event 3 of increments."], "\(retried)")
             #expect(try await fixture.run("status").status == 0, "live again")
@@ -265,7 +265,7 @@ import TestSupport
             ], "\(audit)")
 
             let unknown = try await fixture.run("projections", "retry", "nope")
-            #expect(unknown.status == 64 && unknown.errors.hasPrefix("error: No projection or reactor is named \"nope\"."), "\(unknown)")
+            #expect(unknown.status == 64 && unknown.errors.hasPrefix("Error: No projection or reactor is named \"nope\"."), "\(unknown)")
         }
     }
 }

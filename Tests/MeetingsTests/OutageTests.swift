@@ -69,7 +69,7 @@ struct OutageTests {
             let run = try await ChildProcess.run("meetings", ["migrate", "--database-url", database])
             let elapsed = ContinuousClock.now - started
             #expect(run.status == 1, "\(database): \(run)")
-            #expect(run.errors.hasPrefix("error: Cannot connect to PostgreSQL at 127.0.0.1:") && run.errors.contains(reason), "\(database): \(run)")
+            #expect(run.errors.hasPrefix("Error: Cannot connect to PostgreSQL at 127.0.0.1:") && run.errors.contains(reason), "\(database): \(run)")
             #expect(run.errors.split(separator: "\n").count == 1, "one line: \(run)")
             #expect(elapsed < .seconds(10), "\(database): failed after \(elapsed)")
         }

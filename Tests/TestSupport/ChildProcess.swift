@@ -16,13 +16,21 @@ public enum ChildProcess: Sendable {
         public var description: String { "exit \(status)\n--- stdout\n\(output)--- stderr\n\(errors)" }
     }
 
-    /// Runs an executable built beside the test bundle until it exits.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
-        try await run(path: try executable(name).path, arguments, environment: environment)
+    /// Runs an executable built beside the test bundle until it exits (or is killed after
+    /// `timeout`), in the tests' working directory or another.
+    public static func run(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:], in workingDirectory: URL? = nil,
+        timeout: Duration = .seconds(300)
+    ) async throws -> Run {
+        try await run(path: try executable(name).path, arguments, environment: environment, in: workingDirectory, timeout: timeout)
     }
 
-    /// Runs an executable at a path until it exits.
-    public static func run(path: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    /// Runs an executable at a path until it exits, or kills it (SIGKILL: status 137) after
+    /// `timeout`.
+    public static func run(
+        path: String, _ arguments: [String], environment: [String: String] = [:], in workingDirectory: URL? = nil,
+        timeout: Duration = .seconds(300)
+    ) async throws -> Run {
         // Output goes to files: a pipe nobody reads while the child runs could fill and block it.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -31,8 +39,13 @@ public enum ChildProcess: Sendable {
 
         let pid = try spawn(
             path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
-            output: outputPath, errors: errorsPath)
+            output: outputPath, errors: errorsPath, workingDirectory: workingDirectory?.path)
+        let killer = Task {
+            try await Task.sleep(for: timeout)
+            kill(pid, SIGKILL)
+        }
         let status = await exitStatus(of: pid)
+        killer.cancel()
         return Run(
             status: status, output: try String(contentsOfFile: outputPath, encoding: .utf8),
             errors: try String(contentsOfFile: errorsPath, encoding: .utf8))
@@ -82,7 +95,8 @@ public enum ChildProcess: Sendable {
     /// `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose termination handler
     /// was seen never to fire while other tests ran in parallel.
     private static func spawn(
-        _ executable: String, _ arguments: [String], environment: [String: String], output: String, errors: String
+        _ executable: String, _ arguments: [String], environment: [String: String], output: String, errors: String,
+        workingDirectory: String? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -93,6 +107,9 @@ public enum ChildProcess: Sendable {
         // The tests' own sockets and files stay with them: a server started here (a restarted
         // PostgreSQL, say) would otherwise hold them open for as long as it runs.
         try closeFrom(3, in: &actions)
+        if let workingDirectory {
+            try changeDirectory(to: workingDirectory, in: &actions)
+        }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let environment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -114,6 +131,17 @@ public enum ChildProcess: Sendable {
         }
         let result = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, descriptor)
         guard result == 0 else { throw TestSupportError("Cannot close inherited files: \(String(cString: strerror(result))).") }
+    }
+
+    /// Adds glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), looked up at run
+    /// time like ``closeFrom(_:in:)``.
+    private static func changeDirectory(to path: String, in actions: inout posix_spawn_file_actions_t) throws {
+        typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else {
+            throw TestSupportError("This C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or later).")
+        }
+        let result = path.withCString { unsafeBitCast(symbol, to: ChangeDirectory.self)(&actions, $0) }
+        guard result == 0 else { throw TestSupportError("Cannot run in \(path): \(String(cString: strerror(result))).") }
     }
 
     /// Waits for a child on a thread of its own, off the tests' shared pool: its exit code, or

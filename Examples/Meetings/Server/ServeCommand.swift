@@ -1,4 +1,5 @@
 public import ArgumentParser
+import ChronicleCommands
 import ChronicleProjections
 import Foundation
 import Hummingbird
@@ -29,10 +30,14 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
 
     /// Serves until stopped.
     public func run() async throws {
+        try await ChronicleSubcommands.reportingFailures { try await serve() }
+    }
+
+    private func serve() async throws {
         var logger = Logger(label: "meetings")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let tokens = await Self.tokens(logger: logger)
         let database = try options.database()
+        let tokens = await Self.tokens(logger: logger)
         try await database.withReadSide(logger: logger) { readSide in
             let migration = try await readSide.migrate()
             if !migration.isEmpty {
