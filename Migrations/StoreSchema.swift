@@ -36,6 +36,9 @@ public enum StoreSchema: Sendable {
 
     /// The store's names a SQL text writes to, for messages: empty when it writes none.
     public static func reservedNames(writtenBy sql: String) -> [String] {
+        // Most statements (a projection's every insert and update) never spell the prefix:
+        // they need no parsing.
+        guard mentionsReservedPrefix(sql) else { return [] }
         var names: [String] = []
         for statement in SQLScript.statements(in: sql) {
             let words = SQLWords.words(in: statement)
@@ -45,6 +48,22 @@ public enum StoreSchema: Sendable {
             }
         }
         return names
+    }
+
+    /// Whether the text holds ``reservedPrefix`` anywhere, in any case.
+    static func mentionsReservedPrefix(_ sql: String) -> Bool {
+        let prefix = Array(reservedPrefix.utf8)
+        let bytes = Array(sql.utf8)
+        guard bytes.count >= prefix.count else { return false }
+        outer: for start in 0...(bytes.count - prefix.count) {
+            for (offset, expected) in prefix.enumerated() {
+                let byte = bytes[start + offset]
+                let lowercased = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+                guard lowercased == expected else { continue outer }
+            }
+            return true
+        }
+        return false
     }
 
     /// Words that make a statement change something: data, definitions or permissions.

@@ -77,17 +77,35 @@ public struct SessionTokens: Sendable {
 
     /// Whether a token is three parts of base64url in their one canonical spelling.
     static func isCanonical(_ token: String) -> Bool {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts.allSatisfy { part in
-            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                return false
-            }
-            var base64 = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            guard let bytes = Data(base64Encoded: base64) else { return false }
-            let canonical = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
-            return canonical == part
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy(isCanonicalBase64URL)
+    }
+
+    /// Whether text is unpadded base64url whose last character carries no bits beyond the
+    /// bytes it encodes: the one spelling of those bytes.
+    private static func isCanonicalBase64URL(_ part: Substring.UTF8View) -> Bool {
+        guard !part.isEmpty, part.count % 4 != 1 else { return false }
+        var last: UInt8 = 0
+        for byte in part {
+            guard let value = base64URLValue(byte) else { return false }
+            last = value
+        }
+        switch part.count % 4 {
+        case 2: return last & 0x0F == 0
+        case 3: return last & 0x03 == 0
+        default: return true
+        }
+    }
+
+    /// The 6 bits a base64url character stands for.
+    private static func base64URLValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "-"): 62
+        case UInt8(ascii: "_"): 63
+        default: nil
         }
     }
 }
