@@ -42,7 +42,7 @@ enum SQLScript {
                 continue
             case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "-"):
                 endWord()
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                index = skipLineComment(bytes, from: index)
                 continue
             case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
                 endWord()
@@ -96,6 +96,11 @@ enum SQLScript {
             index += 1
         }
         return index
+    }
+
+    /// The index of the line break that ends a `--` comment starting at `start`, or the end.
+    static func skipLineComment(_ bytes: [UInt8], from start: Int) -> Int {
+        bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
     }
 
     static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {

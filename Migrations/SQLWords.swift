@@ -34,7 +34,7 @@ enum SQLWords {
                 continue
             case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "-"):
                 endWord()
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                index = SQLScript.skipLineComment(bytes, from: index)
                 continue
             case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
                 endWord()

@@ -74,9 +74,7 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
                 headers: error.headers)
         case let error as DecodingError:
             let (field, message) = Self.describe(error)
-            var body: [String: JSONValue] = ["code": .string("malformed_body"), "message": .string(message)]
-            if let field { body["field"] = .string(field) }
-            self.init(status: .badRequest, body: .object(["error": .object(body)]))
+            self.init(status: .badRequest, body: Self.error(code: "malformed_body", message: message, field: field))
         default:
             return nil
         }
@@ -99,9 +97,12 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     /// How many seconds a 503 asks clients to wait.
     static let retryAfterSeconds = "1"
 
-    /// `{"error": {"code", "message"}}`.
-    public static func error(code: String, message: String) -> JSONValue {
-        .object(["error": .object(["code": .string(code), "message": .string(message)])])
+    /// `{"error": {"code", "message"}}`, with `"field"` naming the part of the request at fault
+    /// when there is one.
+    public static func error(code: String, message: String, field: String? = nil) -> JSONValue {
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let field { error["field"] = .string(field) }
+        return .object(["error": .object(error)])
     }
 
     /// The JSON response.

@@ -20,12 +20,9 @@ extension Request {
         guard let condition = IfMatch(header: value) else {
             throw ChronicleHTTPError(
                 status: .badRequest,
-                body: .object([
-                    "error": .object([
-                        "code": "malformed_if_match", "field": "If-Match",
-                        "message": "If-Match must be * or entity tags in quotes, such as \"3\" (the version an ETag gave).",
-                    ])
-                ]))
+                body: ChronicleHTTPError.error(
+                    code: "malformed_if_match",
+                    message: "If-Match must be * or entity tags in quotes, such as \"3\" (the version an ETag gave).", field: "If-Match"))
         }
         return condition
     }

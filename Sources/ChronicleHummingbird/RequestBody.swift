@@ -128,9 +128,7 @@ extension Request {
     }
 
     private static func fieldError(_ status: HTTPResponse.Status, code: String, _ message: String, field: String?) -> ChronicleHTTPError {
-        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
-        if let field { error["field"] = .string(field) }
-        return ChronicleHTTPError(status: status, body: .object(["error": .object(error)]))
+        ChronicleHTTPError(status: status, body: ChronicleHTTPError.error(code: code, message: message, field: field))
     }
 
     private static var bodyDecoder: JSONDecoder {

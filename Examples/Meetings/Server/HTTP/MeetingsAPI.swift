@@ -107,12 +107,9 @@ public struct MeetingsAPI: Sendable {
         guard let uuid = UUID(uuidString: id) else {
             throw ChronicleHTTPError(
                 status: .badRequest,
-                body: .object([
-                    "error": .object([
-                        "code": "invalid_parameter", "field": "id",
-                        "message": "id must be a meeting's id: a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301.",
-                    ])
-                ]))
+                body: ChronicleHTTPError.error(
+                    code: "invalid_parameter",
+                    message: "id must be a meeting's id: a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301.", field: "id"))
         }
         return uuid.uuidString.lowercased()
     }

@@ -29,9 +29,6 @@ extension Request {
 
     private static func invalidParameter(_ name: String, _ problem: String) -> ChronicleHTTPError {
         ChronicleHTTPError(
-            status: .badRequest,
-            body: .object([
-                "error": .object(["code": "invalid_parameter", "message": .string("\(name) \(problem)."), "field": .string(name)])
-            ]))
+            status: .badRequest, body: ChronicleHTTPError.error(code: "invalid_parameter", message: "\(name) \(problem).", field: name))
     }
 }
