@@ -34,20 +34,28 @@ struct OutageTests {
     /// Serves the app on the fault tests' cluster, schedules a meeting, breaks the cluster, checks
     /// that requests fail fast, mends it, and checks that the app recovers by itself.
     static func expectFailingFastAndRecovering(
-        from fault: @Sendable () async throws -> Void, by mend: @Sendable () async throws -> Void, logger: Logger? = nil,
+        from fault: @Sendable () async throws -> Void, by mend: @escaping @Sendable () async throws -> Void, logger: Logger? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         try await Backend.postgres.withDatabase(server: try PostgresOutage.requireURL()) { database in
             try await TestServer.serve(database, operationTimeout: Self.deadline, readinessTimeout: .milliseconds(900), logger: logger) { server in
                 let id = try await server.schedule(by: 1, inviting: [2, 3], sourceLocation: sourceLocation)
+                let mending = Mending(mend)
                 try await fault()
+                // An app that hangs instead of failing fast must fail this test, not hang it: the
+                // fault is mended after a while in any case, which ends the hung requests late.
+                let backstop = Task {
+                    try await Task.sleep(for: Self.deadline * 30)
+                    try await mending.once()
+                }
+                defer { backstop.cancel() }
                 do {
                     try await Self.expectFailingFast(server, meeting: id, sourceLocation: sourceLocation)
                 } catch {
-                    try? await mend()
+                    try? await mending.once()
                     throw error
                 }
-                try await mend()
+                try await mending.once()
                 try await Self.expectRecovery(server, meeting: id, sourceLocation: sourceLocation)
             }
         }
@@ -133,5 +141,21 @@ struct OutageTests {
     /// shows the status).
     private func run(_ run: ChildProcess.Run, reachedTheDatabase: Bool) -> Bool {
         run.errors.contains("migrate` first") || run.output.contains("Head position")
+    }
+}
+
+/// Mends a fault once, whoever asks first: the test when it is done, or its backstop.
+private actor Mending {
+    private let mend: @Sendable () async throws -> Void
+    private var isMended = false
+
+    init(_ mend: @escaping @Sendable () async throws -> Void) {
+        self.mend = mend
+    }
+
+    func once() async throws {
+        guard !isMended else { return }
+        isMended = true
+        try await mend()
     }
 }
