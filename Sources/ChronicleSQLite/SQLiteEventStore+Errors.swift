@@ -10,7 +10,8 @@ extension SQLiteEventStore {
     ///   read-only file or directory, a lock another connection holds, an I/O error, a file that
     ///   cannot be opened), which retrying later can cure;
     /// - `EventStoreError.Code.notMigrated`: the store's tables are missing;
-    /// - `EventStoreError.Code.databaseFailure` otherwise.
+    /// - `EventStoreError.Code.databaseFailure` otherwise, saying so when the store was used
+    ///   after ``close()``.
     ///
     /// The message names SQLite's result code and message.
     static func translate(_ error: any Error, stream: StreamName? = nil) -> any Error {
@@ -26,6 +27,13 @@ extension SQLiteEventStore {
             return EventStoreError(
                 code: .unavailable,
                 message: "SQLite cannot serve the request: \(meaning) (\(code): \(error.message)). Nothing was written; retry once that is resolved.",
+                stream: stream, underlying: error)
+        }
+        if reason.hasPrefix("misuse") {
+            // SQLite's answer to a statement on a closed connection.
+            return EventStoreError(
+                code: .databaseFailure,
+                message: "The SQLite store was used after it was closed (SQLITE_MISUSE: \(error.message)). Nothing was written; use a store only between opening it and close().",
                 stream: stream, underlying: error)
         }
         if error.message.contains("no such table: \(StoreSchema.reservedPrefix)") {

@@ -22,7 +22,8 @@ import SQLiteNIO
 /// try await store.close()
 /// ```
 ///
-/// - Important: Call ``close()`` before the store is released.
+/// - Important: Call ``close()`` before the store is released, or run the store in a service
+///   group (it is a `Service`), which closes it when the group shuts down.
 public final class SQLiteEventStore: EventStore {
     /// Where the store lives and how it behaves.
     public struct Configuration: Sendable {
@@ -86,6 +87,8 @@ public final class SQLiteEventStore: EventStore {
     let writer: SQLiteConnection
     let reader: SQLiteConnection
     let writeLock = AsyncLock()
+    /// Whether ``close()`` has run; read and written under `writeLock` only.
+    private let closing = Closing()
     /// Groups the appends that wait for the writer: SQLite writes one transaction at a time.
     let groupCommit = GroupCommit(maximumGroups: 1, maximumEvents: SQLiteEventStore.maximumEventsPerGroup)
     let appended = AppendBroadcast()
@@ -125,9 +128,12 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// Closes the store's connections. The store cannot be used afterwards.
+    /// Closes the store's connections. The store cannot be used afterwards. Closing a closed
+    /// store does nothing.
     public func close() async throws {
         try await writeLock.withLock {
+            guard !self.closing.isClosed else { return }
+            self.closing.isClosed = true
             try await self.reader.close()
             try await self.writer.close()
         }
@@ -166,4 +172,9 @@ public final class SQLiteEventStore: EventStore {
             throw error
         }
     }
+}
+
+/// Whether a store was closed. Guarded by the store's write lock, not by itself.
+private final class Closing: @unchecked Sendable {
+    var isClosed = false
 }
