@@ -30,10 +30,10 @@ extension SQLiteEventStore {
                 stream: stream, underlying: error)
         }
         if reason.hasPrefix("misuse") {
-            // SQLite's answer to a statement on a closed connection.
+            // SQLite's answer to a statement on a closed connection, its one usual cause here.
             return EventStoreError(
                 code: .databaseFailure,
-                message: "The SQLite store was used after it was closed (SQLITE_MISUSE: \(error.message)). Nothing was written; use a store only between opening it and close().",
+                message: "SQLite refused the call as a misuse (SQLITE_MISUSE: \(error.message)), which here means the store was used after it was closed. Nothing was written; use a store only between opening it and close().",
                 stream: stream, underlying: error)
         }
         if error.message.contains("no such table: \(StoreSchema.reservedPrefix)") {
