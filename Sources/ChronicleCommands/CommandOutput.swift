@@ -11,6 +11,12 @@ enum CommandOutput {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Writes a failure to standard error as one line with the prefix ArgumentParser gives its
+    /// own errors: `Error: …`.
+    static func failure(_ message: String) {
+        error("Error: \(message)")
+    }
+
     /// Writes text to standard error as is, for a progress bar redrawn in place.
     static func progress(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
@@ -33,7 +39,7 @@ enum CommandOutput {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            Self.error("Error: \(describe(error))")
+            Self.failure(describe(error))
             if let error = error as? ReadSideError, error.code == .unknownName { throw ExitCode.validationFailure }
             throw ExitCode.failure
         }

@@ -100,7 +100,7 @@ public struct RetryCommand<App: ChronicleApplication>: AsyncParsableCommand, Sen
             if outcomes.isEmpty { print("Nothing to retry: \(name) has no parked events and is not stopped.") }
             for outcome in outcomes {
                 if let error = outcome.error {
-                    CommandOutput.error("Error: event \(outcome.position) failed again and stays parked: \(error)")
+                    CommandOutput.failure("event \(outcome.position) failed again and stays parked: \(error)")
                     failed = true
                 } else {
                     print("Retried event \(outcome.position) of \(name).")

@@ -39,10 +39,10 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
                 print(json ? try Self.json(status) : Self.tables(status))
                 healthy = status.problems.isEmpty
             } catch let error as ReadSideError where error.code == .notMigrated {
-                CommandOutput.error("Error: \(CommandOutput.describe(error))")
+                CommandOutput.failure(CommandOutput.describe(error))
                 healthy = false
             } catch let error as EventStoreError where error.code == .notMigrated {
-                CommandOutput.error("Error: \(CommandOutput.describe(error))")
+                CommandOutput.failure(CommandOutput.describe(error))
                 healthy = false
             }
         }
