@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
         .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
+        .library(name: "ChronicleSQL", targets: ["ChronicleSQL"]),
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
@@ -49,12 +50,25 @@ let package = Package(
             path: "Migrations",
             resources: [.copy("postgres"), .copy("sqlite")]
         ),
+        // What every SQL store shares: the protocol a SQL driver implements, and the store's work
+        // written once over it (upcasting migration, append notifications, translated SQL).
+        .target(
+            name: "ChronicleSQL",
+            dependencies: [
+                "Chronicle",
+                "ChronicleMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         // Projections into relational read tables, reactors, their runners and rebuilds, over SQLKit.
         .target(
             name: "ChronicleProjections",
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
+                "ChronicleSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,6 +79,7 @@ let package = Package(
         .target(
             name: "ChronicleCommands",
             dependencies: [
+                "ChronicleSQL",
                 "Chronicle",
                 "ChronicleMigrations",
                 "ChronicleProjections",
@@ -87,7 +102,7 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
-                "ChronicleProjections",
+                "ChronicleSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -102,7 +117,7 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
-                "ChronicleProjections",
+                "ChronicleSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -120,6 +135,7 @@ let package = Package(
                 "Chronicle",
                 "ChronicleMigrations",
                 "ChronicleProjections",
+                "ChronicleSQL",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
@@ -135,6 +151,7 @@ let package = Package(
         .executableTarget(
             name: "chronicle-bench",
             dependencies: [
+                "ChronicleSQL",
                 "Chronicle",
                 "ChronicleProjections",
                 "ChronicleSQLite",
@@ -153,6 +170,7 @@ let package = Package(
         .target(
             name: "MeetingsServer",
             dependencies: [
+                "ChronicleSQL",
                 "Chronicle",
                 "ChronicleCommands",
                 "ChronicleHummingbird",
@@ -198,6 +216,7 @@ let package = Package(
         .executableTarget(
             name: "chronicle-fixture",
             dependencies: [
+                "ChronicleSQL",
                 "ChronicleCommands",
                 "ChroniclePostgres",
                 "ChronicleSQLite",
@@ -240,6 +259,7 @@ let package = Package(
         .testTarget(
             name: "MeetingsTests",
             dependencies: [
+                "ChronicleSQL",
                 "meetings",
                 "Chronicle",
                 "ChronicleHummingbird",

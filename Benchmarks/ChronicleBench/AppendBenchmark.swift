@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 import Foundation
 
 /// How long and how often to measure.

@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 import Foundation
 
 /// The whole write path of a command: validate, load the entity (10 prior events), decide,

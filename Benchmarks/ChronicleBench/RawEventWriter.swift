@@ -1,5 +1,6 @@
 import Chronicle
 import ChroniclePostgres
+import ChronicleSQL
 import ChronicleSQLite
 import Foundation
 import Logging

@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 
@@ -16,7 +17,7 @@ struct RebuildBenchmark {
     func run() async throws -> [ResultRow] {
         let (events, runs) = (events, runs)
         let series = try await target.withStore(Self.writers) { store in
-            guard let database = store as? any ProjectionDatabase else { throw BenchError("\(type(of: store)) keeps no projections.") }
+            guard let database = store as? any SQLEventStore else { throw BenchError("\(type(of: store)) keeps no projections.") }
             try await Self.seed(store, events: events)
             let readSide = ReadSide(database: database, async: [BenchAccountsProjection()])
             try await readSide.migrate()
@@ -52,7 +53,7 @@ struct RebuildBenchmark {
 
     /// The baseline: the same table from the log in three statements and one transaction, with
     /// the database doing all the work (`INSERT … SELECT`, then `UPDATE … FROM` an aggregate).
-    private static func rebuildInPureSQL(_ database: any ProjectionDatabase) async throws {
+    private static func rebuildInPureSQL(_ database: any SQLEventStore) async throws {
         let isPostgres = database.dialect == .postgres
         let field: @Sendable (String) -> String = { key in
             isPostgres ? "(data::json ->> '\(key)')" : "json_extract(data, '$.\(key)')"
@@ -94,7 +95,7 @@ struct RebuildBenchmark {
     }
 
     /// Fails unless the rebuilt table holds every account with all its deposits.
-    private static func check(_ database: any ProjectionDatabase, table: String, events: Int) async throws {
+    private static func check(_ database: any SQLEventStore, table: String, events: Int) async throws {
         let accounts = events / eventsPerAccount
         let deposits = (1..<eventsPerAccount).reduce(0) { $0 + $1 * 10 }
         let expectedTotal = (0..<accounts).reduce(0) { $0 + deposits + ($1 % 7) * (eventsPerAccount - 1) }

@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 
 /// An upcasting migration over a log of `events` events stored at version 1 of a type whose
@@ -20,7 +21,7 @@ struct UpcastMigrationBenchmark {
             ],
             current: [BenchBooked.self])
         let series = try await target.withUpcastingStore(RebuildBenchmark.writers, upcasters) { store in
-            guard let database = store as? any ProjectionDatabase else { throw BenchError("\(type(of: store)) keeps no projections.") }
+            guard let database = store as? any SQLEventStore else { throw BenchError("\(type(of: store)) keeps no projections.") }
             try await Self.seed(store, events: events)
             PeakMemory.reset()
             let clock = ContinuousClock()

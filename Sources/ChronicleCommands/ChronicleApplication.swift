@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import ChronicleProjections
+import ChronicleSQL
 
 /// What an application tells the Chronicle commands: its options and how to open its read side.
 ///

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import ChronicleSQL
 
 /// The Chronicle commands an application mounts in its executable.
 ///

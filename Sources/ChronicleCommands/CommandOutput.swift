@@ -2,6 +2,7 @@ import ArgumentParser
 import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 
 /// Where the commands write: results to standard output, errors and progress to standard error.

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 
 /// `events`: lists the global log, or one entity's events, with filters; `--follow` keeps

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 
 /// `migrate [--upcast <migration-id>]`: applies the store's pending schema migrations, creates
 /// the tables of new projections (building inline ones from the log) and registers new

@@ -1,12 +1,12 @@
 public import Chronicle
 public import ChronicleMigrations
-public import ChronicleProjections
+public import ChronicleSQL
 import Logging
 import PostgresKit
 import PostgresNIO
 public import SQLKit
 
-extension PostgresEventStore: ProjectionDatabase {
+extension PostgresEventStore: SQLEventStore {
     /// PostgreSQL.
     public var dialect: DatabaseDialect { .postgres }
 
@@ -36,7 +36,7 @@ extension PostgresEventStore: ProjectionDatabase {
     }
 
     /// Appends events and runs work in the same transaction, holding the projections' locks
-    /// shared. See `ProjectionDatabase`.
+    /// shared. See `SQLEventStore`.
     ///
     /// The shared advisory locks are taken before the append: taking them assigns no transaction
     /// id, so the append is still the transaction's first write.
@@ -61,7 +61,7 @@ extension PostgresEventStore: ProjectionDatabase {
         return result
     }
 
-    /// Every committed event after a position, none held back. See `ProjectionDatabase`.
+    /// Every committed event after a position, none held back. See `SQLEventStore`.
     public func readCommittedLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
         let events = try await withConnection { connection in

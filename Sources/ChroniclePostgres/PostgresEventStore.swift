@@ -1,5 +1,5 @@
 public import Chronicle
-import ChronicleProjections
+import ChronicleSQL
 public import Foundation
 public import Logging
 public import PostgresNIO

@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 import SQLKit
 
 /// The event store that applies a read side's inline projections inside every append.

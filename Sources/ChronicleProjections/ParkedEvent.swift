@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleSQL
 public import Foundation
 
 /// An event a projection or reactor went past by its ``ErrorPolicy``: parked for an operator,

@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 
 /// Reads the log a batch ahead: while the caller applies one batch, the next one is read.
 ///

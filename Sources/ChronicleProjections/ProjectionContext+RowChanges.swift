@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 
 extension ProjectionContext {
     /// Inserts a row, written with the batch. Writing it fails, and fails the batch, when a row

@@ -1,5 +1,6 @@
 public import Chronicle
 public import ChronicleMigrations
+import ChronicleSQL
 public import SQLKit
 
 /// What a projection's handler writes with: row changes and SQL inside the batch's transaction,

@@ -1,8 +1,9 @@
 import Chronicle
+import ChronicleSQL
 import Foundation
 import Logging
-import ServiceLifecycle
 import SQLKit
+import ServiceLifecycle
 
 extension ReadSide {
     /// Follows the log with every async projection and every reactor until cancelled or shut

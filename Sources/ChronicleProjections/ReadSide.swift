@@ -1,5 +1,6 @@
 public import Chronicle
 public import ChronicleMigrations
+public import ChronicleSQL
 public import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -66,7 +67,7 @@ public struct ReadSide: Service, Sendable {
     }
 
     /// The store whose events are projected.
-    public let database: any ProjectionDatabase
+    public let database: any SQLEventStore
 
     /// How the runners and rebuilds behave.
     public let configuration: Configuration
@@ -93,12 +94,12 @@ public struct ReadSide: Service, Sendable {
     ///   - migrations: The application's own tables outside projections (a reactor's outbox,
     ///     say), applied by ``migrate()`` after the store's schema, each set under its own scope.
     ///   - upcastMigrations: The ids of the upcasting migrations the application ships (see
-    ///     `ProjectionDatabase.runUpcastMigration(_:batchSize:afterBatch:)`).
+    ///     `SQLEventStore.runUpcastMigration(_:batchSize:afterBatch:)`).
     ///   - configuration: How runners and rebuilds behave.
     /// - Precondition: Names are unique, and no migration set uses the store's scope. (Names of
     ///   tables and statements that touch the store's tables are refused by ``migrate()``.)
     public init(
-        database: some ProjectionDatabase,
+        database: some SQLEventStore,
         inline: [any Projection] = [],
         async: [any Projection] = [],
         reactors: [any Reactor] = [],

@@ -1,4 +1,5 @@
 import ChronicleMigrations
+import ChronicleSQL
 import Logging
 import NIOCore
 import SQLKit

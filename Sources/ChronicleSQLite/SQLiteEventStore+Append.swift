@@ -1,5 +1,5 @@
 public import Chronicle
-import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLiteNIO
 

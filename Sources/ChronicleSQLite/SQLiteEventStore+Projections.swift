@@ -1,11 +1,11 @@
 public import Chronicle
 public import ChronicleMigrations
-public import ChronicleProjections
+public import ChronicleSQL
 public import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-extension SQLiteEventStore: ProjectionDatabase {
+extension SQLiteEventStore: SQLEventStore {
     /// SQLite.
     public var dialect: DatabaseDialect { .sqlite }
 
@@ -25,7 +25,7 @@ extension SQLiteEventStore: ProjectionDatabase {
         }
     }
 
-    /// Appends events and runs work in the same transaction. See `ProjectionDatabase`.
+    /// Appends events and runs work in the same transaction. See `SQLEventStore`.
     public func append(
         _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
         sharingLocksOf projections: [String],

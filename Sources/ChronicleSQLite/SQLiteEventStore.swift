@@ -1,6 +1,6 @@
 public import Chronicle
 import ChronicleMigrations
-import ChronicleProjections
+import ChronicleSQL
 public import Foundation
 public import Logging
 import NIOCore

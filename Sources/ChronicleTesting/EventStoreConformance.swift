@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 public import Testing
 
 /// The checks every `EventStore` must pass, written once and run by every driver.

@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 import Testing

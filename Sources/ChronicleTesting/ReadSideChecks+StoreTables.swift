@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 import Testing

@@ -1,12 +1,13 @@
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 import Testing
 
 /// The read-side checks, on one store. See ``ReadSideConformance``.
 struct ReadSideChecks {
-    let database: any ProjectionDatabase
+    let database: any SQLEventStore
     let sourceLocation: SourceLocation
 
     struct Balance: Equatable, CustomStringConvertible {

@@ -1,10 +1,11 @@
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 public import Testing
 
-/// The checks every `ProjectionDatabase` must pass with a
+/// The checks every `SQLEventStore` must pass with a
 /// `ReadSide`: inline and async projections, failures, crashes, reactors and
 /// their receipts, and offline and online rebuilds.
 ///
@@ -93,7 +94,7 @@ public struct ReadSideConformance: Sendable {
     /// Runs one check.
     public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await scope(EventLimits()) { store in
-            let database = try #require(store as? any ProjectionDatabase, "\(type(of: store)) is not a ProjectionDatabase", sourceLocation: sourceLocation)
+            let database = try #require(store as? any SQLEventStore, "\(type(of: store)) is not a SQLEventStore", sourceLocation: sourceLocation)
             let suite = ReadSideChecks(database: database, sourceLocation: sourceLocation)
             switch check {
             case .appliesInlineProjectionsWithTheAppend: try await suite.appliesInlineProjectionsWithTheAppend()

@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 import Foundation
 import PropertyBased
 public import Testing

@@ -1,6 +1,7 @@
 public import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 public import Testing
@@ -19,7 +20,7 @@ public struct UpcastMigrationConformance: Sendable {
     let makeStore: @Sendable (Upcasters) -> StoreScope
 
     /// Creates the suite for a driver: `makeStore` opens a store that reads through the given
-    /// upcasters and keeps projections (a `ProjectionDatabase`).
+    /// upcasters and keeps projections (a `SQLEventStore`).
     public init(makeStore: @escaping @Sendable (Upcasters) -> StoreScope) {
         self.makeStore = makeStore
     }
@@ -41,7 +42,7 @@ public struct UpcastMigrationConformance: Sendable {
     /// Runs one check.
     public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await makeStore(try UpcastingFixtures.upcasters())(EventLimits()) { store in
-            let database = try #require(store as? any ProjectionDatabase, "the store keeps no projections", sourceLocation: sourceLocation)
+            let database = try #require(store as? any SQLEventStore, "the store keeps no projections", sourceLocation: sourceLocation)
             let checks = UpcastMigrationChecks(database: database, sourceLocation: sourceLocation)
             switch check {
             case .resumesAnInterruptedMigration: try await checks.resumesAnInterruptedMigration()
@@ -53,7 +54,7 @@ public struct UpcastMigrationConformance: Sendable {
 }
 
 struct UpcastMigrationChecks {
-    let database: any ProjectionDatabase
+    let database: any SQLEventStore
     let sourceLocation: SourceLocation
 
     struct Interrupted: Error {}
@@ -119,7 +120,7 @@ struct UpcastMigrationChecks {
     /// `created_at` as microseconds: an integer on SQLite, a timestamp on PostgreSQL.
     static func microseconds(_ row: any SQLRow, _ column: String) throws -> Int64 {
         if let value = try? row.decode(column: column, as: Int64.self) { return value }
-        return Int64((try row.decode(column: column, as: Date.self).timeIntervalSince1970 * 1_000_000).rounded())
+        return Timestamp.microseconds(since1970: try row.decode(column: column, as: Date.self))
     }
 
     func readAll() async throws -> [RecordedEvent] {

@@ -3,6 +3,7 @@ import Chronicle
 import ChronicleCommands
 import ChroniclePostgres
 import ChronicleProjections
+import ChronicleSQL
 import ChronicleSQLite
 import ExampleDomain
 import Foundation
@@ -45,7 +46,7 @@ struct FixtureApp: ChronicleApplication {
             current: [CounterIncremented.self])
         let increments: any Projection =
             options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection(poisonAmount: options.poisonAmount)
-        func readSide(_ database: some ProjectionDatabase) -> ReadSide {
+        func readSide(_ database: some SQLEventStore) -> ReadSide {
             ReadSide(
                 database: database, inline: [CountersProjection()], async: [increments], reactors: [MilestoneReactor()],
                 upcastMigrations: ["counters-2026"], configuration: configuration)

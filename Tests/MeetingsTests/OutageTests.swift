@@ -1,10 +1,11 @@
 import Chronicle
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import HTTPTypes
 import Logging
-import SQLKit
 @testable import MeetingsServer
+import SQLKit
 import TestSupport
 import Testing
 

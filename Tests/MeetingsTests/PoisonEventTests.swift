@@ -1,7 +1,8 @@
 import Chronicle
-import ChronicleMigrations
 import ChronicleHummingbird
+import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import HTTPTypes
 @testable import MeetingsServer
@@ -69,7 +70,7 @@ struct PoisonEventTests {
 
     /// Writes, as an older version might have, a `meeting.cancelled` whose reason is a number:
     /// no handler can decode it. Returns its position.
-    static func appendUndecodableCancellation(of meeting: String, in database: any ProjectionDatabase) async throws -> Int64 {
+    static func appendUndecodableCancellation(of meeting: String, in database: any SQLEventStore) async throws -> Int64 {
         try await database.withWriteTransaction(locking: nil) { sql in
             switch database.dialect {
             case .sqlite:

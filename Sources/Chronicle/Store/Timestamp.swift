@@ -1,4 +1,4 @@
-package import Foundation
+public import Foundation
 
 /// Conversions between `Date` and the whole microseconds since 1970 that the stores keep.
 ///
@@ -6,19 +6,19 @@ package import Foundation
 /// truncating) makes the conversion idempotent despite floating point: a date made from whole
 /// microseconds converts back to the same microseconds, so an event reads back with exactly the
 /// `Date` its append returned, whichever store it is read from.
-package enum Timestamp {
+public enum Timestamp: Sendable {
     /// Microseconds since 1970-01-01 00:00:00 UTC, rounded to the nearest.
-    package static func microseconds(since1970 date: Date) -> Int64 {
+    public static func microseconds(since1970 date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
     /// The date that many microseconds after 1970-01-01 00:00:00 UTC.
-    package static func date(microsecondsSince1970 microseconds: Int64) -> Date {
+    public static func date(microsecondsSince1970 microseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }
 
     /// The date rounded to the nearest microsecond, in the form of ``date(microsecondsSince1970:)``.
-    package static func rounded(_ date: Date) -> Date {
+    public static func rounded(_ date: Date) -> Date {
         self.date(microsecondsSince1970: microseconds(since1970: date))
     }
 }

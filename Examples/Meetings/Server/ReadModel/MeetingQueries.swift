@@ -1,4 +1,5 @@
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 
@@ -13,7 +14,7 @@ struct MeetingQueries: Sendable {
         var upcoming: Bool?
     }
 
-    let database: any ProjectionDatabase
+    let database: any SQLEventStore
     let now: @Sendable () -> Date
 
     private static let columns: SQLQueryString = """

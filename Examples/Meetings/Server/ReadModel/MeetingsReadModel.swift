@@ -1,5 +1,6 @@
 import Chronicle
 public import ChronicleProjections
+public import ChronicleSQL
 public import Foundation
 public import Logging
 
@@ -14,7 +15,7 @@ public enum MeetingsReadModel: Sendable {
     ///   - logger: Where the read side logs.
     ///   - pollInterval: How long caught-up runners wait before reading the log again.
     public static func readSide(
-        database: some ProjectionDatabase, now: @escaping @Sendable () -> Date = Date.init,
+        database: some SQLEventStore, now: @escaping @Sendable () -> Date = Date.init,
         logger: Logger = Logger(label: "meetings"), pollInterval: Duration = .seconds(1)
     ) -> ReadSide {
         let aggregates = Aggregates.Configuration(now: now, logger: logger)

@@ -1,5 +1,6 @@
 import ChronicleMigrations
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import SQLKit
 
@@ -39,7 +40,7 @@ struct Outbox: Sendable {
             """)
     ])
 
-    let database: any ProjectionDatabase
+    let database: any SQLEventStore
     let now: @Sendable () -> Date
 
     /// Queues the mail of one event in one transaction; mail queued before for it is kept as is.

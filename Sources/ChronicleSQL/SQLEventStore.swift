@@ -16,7 +16,7 @@ public import SQLKit
 /// - ``readCommittedLog(after:limit:)`` returns every committed event, without the guard of
 ///   `readLog` that holds back events that might be overtaken; it is only safe while the caller
 ///   holds the exclusive lock of every projection it applies the events to.
-public protocol ProjectionDatabase: EventStore {
+public protocol SQLEventStore: EventStore {
     /// The SQL dialect, for projections' table definitions.
     var dialect: DatabaseDialect { get }
 

@@ -3,7 +3,7 @@ import ChronicleMigrations
 import Foundation
 import SQLKit
 
-extension ProjectionDatabase {
+extension SQLEventStore {
     /// Runs an upcasting migration: rewrites stored events to their types' current schema
     /// versions, in place, through the store's upcasters.
     ///
@@ -37,7 +37,7 @@ extension ProjectionDatabase {
         let start = try await withWriteTransaction(locking: lock) { sql -> Int64? in
             try await sql.raw("""
                 INSERT INTO chronicle_upcast_migrations (id, position, rewritten, started_at)
-                VALUES (\(bind: id), 0, 0, \(bind: Bookkeeping.microseconds(Date())))
+                VALUES (\(bind: id), 0, 0, \(bind: Timestamp.microseconds(since1970: Date())))
                 ON CONFLICT (id) DO NOTHING
                 """).run()
             let row = try await sql.raw("SELECT position, finished_at FROM chronicle_upcast_migrations WHERE id = \(bind: id)").first()
@@ -55,11 +55,11 @@ extension ProjectionDatabase {
             let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int) in
                 let stored = try await Self.storedEvents(after: after, limit: batchSize, dialect: dialect, on: sql)
                 guard let last = stored.last?.position else {
-                    try await sql.raw("UPDATE chronicle_upcast_migrations SET finished_at = \(bind: Bookkeeping.microseconds(Date())) WHERE id = \(bind: id)").run()
+                    try await sql.raw("UPDATE chronicle_upcast_migrations SET finished_at = \(bind: Timestamp.microseconds(since1970: Date())) WHERE id = \(bind: id)").run()
                     return (nil, 0, 0)
                 }
                 let (rewrites, splits) = try upcasters.rewrites(of: stored)
-                let now = Bookkeeping.microseconds(Date())
+                let now = Timestamp.microseconds(since1970: Date())
                 for rewrite in rewrites {
                     try await Self.write(rewrite, migration: id, at: now, dialect: dialect, on: sql)
                 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fans out "events were appended" to every subscriber: what a driver's
-/// ``ProjectionDatabase/appendNotifications()`` hands out.
+/// ``SQLEventStore/appendNotifications()`` hands out.
 ///
 /// ```swift
 /// let broadcast = AppendBroadcast()
