@@ -2,13 +2,14 @@ public import Foundation
 
 /// An ordered set of migrations that belong together, recorded under one scope.
 ///
-/// The store's own schema is the set ``store(_:)`` (scope `chronicle`), read from the SQL files in
-/// `Migrations/postgres` and `Migrations/sqlite` that ship inside this module. Applications keep
-/// their own sets under their own scope, so numbers never clash.
+/// The store's own schema is a set under ``storeScope`` (`chronicle`) that each driver's dialect
+/// provides: Chronicle's own read the SQL files in `Migrations/postgres` and `Migrations/sqlite`
+/// that ship inside this module (``storeSchema(bundledAs:)``). Applications keep their own sets
+/// under their own scope, so numbers never clash.
 ///
 /// ```swift
-/// let store = MigrationSet.store(.sqlite)
-/// let pending = try store.pending(after: appliedRows)   // what `migrate` would run
+/// let schema = MigrationSet.storeSchema(bundledAs: "sqlite")
+/// let pending = try schema.pending(after: appliedRows)   // what `migrate` would run
 /// ```
 public struct MigrationSet: Sendable {
     /// The scope the migrations are recorded under in `chronicle_schema_migrations`.
@@ -60,15 +61,23 @@ public struct MigrationSet: Sendable {
         self.init(scope: scope, migrations: migrations)
     }
 
-    /// The store's own schema in a dialect: the events table and what it needs.
-    public static func store(_ dialect: DatabaseDialect) -> MigrationSet {
-        guard let directory = Bundle.module.url(forResource: dialect.rawValue, withExtension: nil) else {
-            preconditionFailure("The \(dialect.rawValue) migrations are missing from the ChronicleMigrations bundle.")
+    /// The scope of the store's own schema (the `chronicle_` tables) in
+    /// `chronicle_schema_migrations`. Application sets use scopes of their own.
+    public static let storeScope = "chronicle"
+
+    /// The store's own schema as bundled with Chronicle for one of its drivers' dialects
+    /// (`postgres`, `sqlite`): the events table and what it needs. A driver of another database
+    /// ships its own set under ``storeScope``.
+    ///
+    /// - Precondition: The bundle holds a folder of that name.
+    public static func storeSchema(bundledAs name: String) -> MigrationSet {
+        guard let directory = Bundle.module.url(forResource: name, withExtension: nil) else {
+            preconditionFailure("The \(name) migrations are missing from the ChronicleMigrations bundle.")
         }
         do {
-            return try MigrationSet(scope: "chronicle", directory: directory)
+            return try MigrationSet(scope: storeScope, directory: directory)
         } catch {
-            preconditionFailure("The bundled \(dialect.rawValue) migrations cannot be read: \(error)")
+            preconditionFailure("The bundled \(name) migrations cannot be read: \(error)")
         }
     }
 

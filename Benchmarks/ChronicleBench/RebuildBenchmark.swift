@@ -54,7 +54,7 @@ struct RebuildBenchmark {
     /// The baseline: the same table from the log in three statements and one transaction, with
     /// the database doing all the work (`INSERT … SELECT`, then `UPDATE … FROM` an aggregate).
     private static func rebuildInPureSQL(_ database: any SQLEventStore) async throws {
-        let isPostgres = database.dialect == .postgres
+        let isPostgres = database.dialect.name == "postgres"
         let field: @Sendable (String) -> String = { key in
             isPostgres ? "(data::json ->> '\(key)')" : "json_extract(data, '$.\(key)')"
         }

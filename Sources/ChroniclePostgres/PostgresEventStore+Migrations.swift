@@ -21,7 +21,7 @@ extension PostgresEventStore {
     /// - Throws: `MigrationError` naming the migration and statement that failed, or an
     ///   applied migration whose file has changed.
     @discardableResult
-    public func migrate(_ migrations: MigrationSet = .store(.postgres)) async throws -> [Migration] {
+    public func migrate(_ migrations: MigrationSet = PostgresDialect().storeMigrations) async throws -> [Migration] {
         let logger = configuration.logger
         let applied = try await withConnection(.lease) { connection in
             try await connection.withTransaction(logger: logger) { connection in

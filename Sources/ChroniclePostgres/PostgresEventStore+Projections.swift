@@ -1,5 +1,5 @@
 public import Chronicle
-public import ChronicleMigrations
+import ChronicleMigrations
 public import ChronicleSQL
 import Logging
 import PostgresKit
@@ -7,8 +7,8 @@ import PostgresNIO
 public import SQLKit
 
 extension PostgresEventStore: SQLEventStore {
-    /// PostgreSQL.
-    public var dialect: DatabaseDialect { .postgres }
+    /// PostgreSQL's dialect.
+    public var dialect: any StoreDialect { PostgresDialect() }
 
     /// The advisory lock space of projection locks. Advisory locks belong to the whole database,
     /// so the key names the schema too: stores in different schemas of one database never wait

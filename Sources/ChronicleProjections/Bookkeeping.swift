@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleMigrations
+import ChronicleSQL
 import Foundation
 import SQLKit
 
@@ -307,12 +308,12 @@ enum Bookkeeping {
     /// - Throws: ``ReadSideError/Code/tableExists`` when a table of that name exists that the
     ///   projection's bookkeeping did not create: it is not touched.
     static func create(
-        _ table: ProjectionTable, as physicalName: String, for projection: String, generation: Int, dialect: DatabaseDialect,
+        _ table: ProjectionTable, as physicalName: String, for projection: String, generation: Int, dialect: any StoreDialect,
         at now: Date, on sql: any SQLDatabase
     ) async throws {
         try await savepoint(on: sql)
         do {
-            for statement in table.creation(in: dialect, as: physicalName) {
+            for statement in try table.creation(in: dialect, as: physicalName, for: projection) {
                 try await sql.raw("\(unsafeRaw: statement)").run()
             }
         } catch let error where !EventStoreError.isUnavailable(error) && !(error is CancellationError) {

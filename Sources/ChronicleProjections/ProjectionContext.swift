@@ -1,6 +1,6 @@
 public import Chronicle
-public import ChronicleMigrations
-import ChronicleSQL
+import ChronicleMigrations
+public import ChronicleSQL
 public import SQLKit
 
 /// What a projection's handler writes with: row changes and SQL inside the batch's transaction,
@@ -44,7 +44,7 @@ public struct ProjectionContext: Sendable {
     public let event: RecordedEvent
 
     /// The database's dialect, for the rare statement that differs.
-    public let dialect: DatabaseDialect
+    public let dialect: any StoreDialect
 
     let tableNames: [String: String]
 

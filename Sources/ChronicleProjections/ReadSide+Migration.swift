@@ -26,7 +26,7 @@ extension ReadSide {
     @discardableResult
     public func migrate() async throws -> ReadSideMigration {
         try checkRegistration()
-        var report = ReadSideMigration(storeMigrations: try await database.migrate(.store(database.dialect)))
+        var report = ReadSideMigration(storeMigrations: try await database.migrate(database.dialect.storeMigrations))
         for set in migrations {
             report.applicationMigrations += try await database.migrate(set)
         }
@@ -108,7 +108,7 @@ extension ReadSide {
                         message: "Projection \(projection.name) declares a table named \(table.name): the prefix \(StoreSchema.reservedPrefix) belongs to the store's own tables. Rename the table; nothing was created or dropped.",
                         name: projection.name)
                 }
-                let statements = table.creation(in: database.dialect, as: table.name).joined(separator: ";\n")
+                let statements = try table.creation(in: database.dialect, as: table.name, for: projection.name).joined(separator: ";\n")
                 let written = StoreSchema.reservedNames(writtenBy: statements)
                 if !written.isEmpty {
                     throw ReadSideError(

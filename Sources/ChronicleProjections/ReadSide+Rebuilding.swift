@@ -225,7 +225,7 @@ extension ReadSide {
     /// fails is tried again at once while the policy allows, then parked or skipped; with
     /// ``ErrorPolicy/stop`` the failure ends the rebuild.
     func replay(
-        _ events: [RecordedEvent], into projection: RegisteredProjection, sql: any SQLDatabase, dialect: DatabaseDialect,
+        _ events: [RecordedEvent], into projection: RegisteredProjection, sql: any SQLDatabase, dialect: any StoreDialect,
         tables: [String: String], generation: Int
     ) async throws {
         var failed = FailedAttempts()

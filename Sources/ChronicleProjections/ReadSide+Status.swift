@@ -77,10 +77,10 @@ extension ReadSide {
     ///   `MigrationError` when an applied migration's file has changed.
     public func checkMigrated() async throws {
         let applied = try await database.appliedMigrations()
-        for set in [MigrationSet.store(database.dialect)] + migrations {
+        for set in [database.dialect.storeMigrations] + migrations {
             let pending = try set.pending(after: applied.filter { $0.scope == set.scope })
             if !pending.isEmpty {
-                let owner = set.scope == MigrationSet.store(database.dialect).scope ? "The store's schema" : "The migrations \"\(set.scope)\""
+                let owner = set.scope == MigrationSet.storeScope ? "The store's schema" : "The migrations \"\(set.scope)\""
                 throw ReadSideError(
                     code: .notMigrated,
                     message: "\(owner) has \(pending.count) pending migration(s), from \(pending[0].version) (\(pending[0].name)). Migrate it first.")

@@ -108,7 +108,7 @@ public struct ReadSide: Service, Sendable {
         configuration: Configuration = Configuration()
     ) {
         precondition(
-            !migrations.contains { $0.scope == MigrationSet.store(database.dialect).scope } && Set(migrations.map(\.scope)).count == migrations.count,
+            !migrations.contains { $0.scope == MigrationSet.storeScope } && Set(migrations.map(\.scope)).count == migrations.count,
             "Application migration sets need scopes of their own: \(migrations.map(\.scope)).")
         self.database = database
         self.migrations = migrations

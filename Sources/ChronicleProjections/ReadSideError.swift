@@ -16,6 +16,7 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
             case reservedName = "reserved name"
             case tableExists = "table exists"
             case eventNotParked = "event not parked"
+            case invalidDefinition = "invalid definition"
         }
 
         private let base: Base
@@ -49,6 +50,9 @@ public struct ReadSideError: Error, Sendable, CustomStringConvertible {
         /// An operator asked to retry or skip an event that is neither parked nor the one the
         /// consumer is stopped at.
         public static let eventNotParked = Code(.eventNotParked)
+        /// A projection's definition does not fit the store: a table without statements for
+        /// the store's dialect. Refused before anything is created.
+        public static let invalidDefinition = Code(.invalidDefinition)
 
         /// The code's name.
         public var description: String { base.rawValue }

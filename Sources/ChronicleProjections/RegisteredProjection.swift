@@ -36,7 +36,7 @@ struct RegisteredProjection: Sendable {
     /// - Throws: ``ReadSideError/Code/handlerFailed`` naming the event, or the store's
     ///   `EventStoreError.Code.unavailable` as it is: that is the database's failure, not the
     ///   event's.
-    func apply(_ events: some Sequence<RecordedEvent>, sql: any SQLDatabase, dialect: DatabaseDialect, tables: [String: String]) async throws {
+    func apply(_ events: some Sequence<RecordedEvent>, sql: any SQLDatabase, dialect: any StoreDialect, tables: [String: String]) async throws {
         let rowChanges = RowChanges()
         for event in events where handlers.handles(event.eventType) {
             let context = ProjectionContext(
@@ -74,7 +74,7 @@ struct RegisteredProjection: Sendable {
     /// - Throws: Only what ends the transaction: a database that is unavailable, cancellation,
     ///   or a savepoint or bookkeeping statement that fails.
     func apply(
-        _ events: [RecordedEvent], tolerating sql: any SQLDatabase, dialect: DatabaseDialect, tables: [String: String],
+        _ events: [RecordedEvent], tolerating sql: any SQLDatabase, dialect: any StoreDialect, tables: [String: String],
         generation: Int, failedAttempts: (Int64) -> Int, now: Date
     ) async throws -> (through: Int64?, stoppedAt: ReadSideError?) {
         /// Applies events in a savepoint: kept when they all succeed, undone when one fails.

@@ -79,10 +79,10 @@ extension SQLEventStore {
     }
 
     /// Stored events as they are, without upcasting: only what upcasting reads (metadata is left empty).
-    private static func storedEvents(after position: Int64, limit: Int, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws -> [RecordedEvent] {
-        let text = dialect == .postgres ? "::text" : ""
-        return try await sql.raw("""
-            SELECT position, event_id\(unsafeRaw: text) AS event_id, entity_type, entity_id, version, event_type, schema_version, data\(unsafeRaw: text) AS data
+    private static func storedEvents(after position: Int64, limit: Int, dialect: any StoreDialect, on sql: any SQLDatabase) async throws -> [RecordedEvent] {
+        try await sql.raw("""
+            SELECT position, \(dialect.text(SQLIdentifier("event_id"))) AS event_id, entity_type, entity_id, version, event_type,
+                schema_version, \(dialect.text(SQLIdentifier("data"))) AS data
             FROM chronicle_events WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)
             """).all().map { row in
             let position = try row.decode(column: "position", as: Int64.self)
@@ -104,8 +104,7 @@ extension SQLEventStore {
     }
 
     /// Records what one event was, then rewrites it in place.
-    private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: DatabaseDialect, on sql: any SQLDatabase) async throws {
-        let json = dialect == .postgres ? "::json" : ""
+    private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: any StoreDialect, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO chronicle_event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
             SELECT \(bind: migration), event_id, position, event_type, schema_version, data, \(bind: now)
@@ -113,7 +112,7 @@ extension SQLEventStore {
             """).run()
         try await sql.raw("""
             UPDATE chronicle_events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
-                data = \(bind: String(decoding: rewrite.current.data, as: UTF8.self))\(unsafeRaw: json)
+                data = \(dialect.json(SQLBind(String(decoding: rewrite.current.data, as: UTF8.self))))
             WHERE position = \(bind: rewrite.stored.position)
             """).run()
     }

@@ -18,7 +18,7 @@ public import SQLKit
 ///   holds the exclusive lock of every projection it applies the events to.
 public protocol SQLEventStore: EventStore {
     /// The SQL dialect, for projections' table definitions.
-    var dialect: DatabaseDialect { get }
+    var dialect: any StoreDialect { get }
 
     /// Runs work in one write transaction.
     ///

@@ -17,7 +17,7 @@ extension SQLiteEventStore {
     /// - Throws: `MigrationError` naming the migration and statement that failed, or an
     ///   applied migration whose file has changed.
     @discardableResult
-    public func migrate(_ migrations: MigrationSet = .store(.sqlite)) async throws -> [Migration] {
+    public func migrate(_ migrations: MigrationSet = SQLiteDialect().storeMigrations) async throws -> [Migration] {
         do {
             return try await writeLock.withLock {
                 try await self.writer.runTransactionStatement("BEGIN IMMEDIATE")

@@ -1,13 +1,13 @@
 public import Chronicle
-public import ChronicleMigrations
+import ChronicleMigrations
 public import ChronicleSQL
 public import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
 extension SQLiteEventStore: SQLEventStore {
-    /// SQLite.
-    public var dialect: DatabaseDialect { .sqlite }
+    /// SQLite's dialect.
+    public var dialect: any StoreDialect { SQLiteDialect() }
 
     /// Runs work in one `BEGIN IMMEDIATE` transaction on the writer connection.
     ///

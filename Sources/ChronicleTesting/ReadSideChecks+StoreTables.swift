@@ -103,6 +103,21 @@ extension ReadSideChecks {
         }
     }
 
+    func refusesTablesNotDefinedForTheDialect() async throws {
+        let dialect = database.dialect.name
+        let elsewhere = ChosenTableProjection.$onlyDialect.withValue("elsewhere") { makeReadSide(async: [ChosenTableProjection()]) }
+        let error = await #expect(throws: ReadSideError.self, sourceLocation: sourceLocation) { try await elsewhere.migrate() }
+        #expect(
+            error?.code == .invalidDefinition && error?.message.contains("for elsewhere, not for \(dialect)") == true,
+            "\(String(describing: error))", sourceLocation: sourceLocation)
+        let status = try await elsewhere.status()
+        #expect(status.projections.map(\.state) == [.notMigrated], "nothing was created", sourceLocation: sourceLocation)
+
+        let here = ChosenTableProjection.$onlyDialect.withValue(dialect) { makeReadSide(async: [ChosenTableProjection()]) }
+        let migration = try await here.migrate()
+        #expect(migration.createdProjections == ["chosen"], sourceLocation: sourceLocation)
+    }
+
     func refusesAppendsThatSkipInlineProjections() async throws {
         let readSide = makeReadSide(inline: [BalancesProjection()])
         try await readSide.migrate()

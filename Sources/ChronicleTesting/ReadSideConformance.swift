@@ -86,6 +86,9 @@ public struct ReadSideConformance: Sendable {
         case leavesTablesItDidNotCreate
         /// Appends that would skip an inline projection are refused, alone or grouped.
         case refusesAppendsThatSkipInlineProjections
+        /// A projection table defined for other dialects only is refused before anything is
+        /// created; one defined for the store's dialect is created.
+        case refusesTablesNotDefinedForTheDialect
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -126,6 +129,7 @@ public struct ReadSideConformance: Sendable {
             case .refusesToTouchTheStoresTables: try await suite.refusesToTouchTheStoresTables()
             case .leavesTablesItDidNotCreate: try await suite.leavesTablesItDidNotCreate()
             case .refusesAppendsThatSkipInlineProjections: try await suite.refusesAppendsThatSkipInlineProjections()
+            case .refusesTablesNotDefinedForTheDialect: try await suite.refusesTablesNotDefinedForTheDialect()
             }
         }
     }

@@ -303,11 +303,14 @@ struct ChosenTableProjection: Projection {
     @TaskLocal static var statements: [String] = []
     /// SQL the handler runs for each deposit, after writing its row.
     @TaskLocal static var handlerSQL: String?
+    /// The one dialect the table is defined for while registering, or `nil` for every dialect.
+    @TaskLocal static var onlyDialect: String?
 
     static var name: String { projection }
     static let version = 1
     static var tables: [ProjectionTable] {
-        [ProjectionTable(table, ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, amount INTEGER NOT NULL)"] + statements)]
+        let creation = ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, amount INTEGER NOT NULL)"] + statements
+        return [onlyDialect.map { ProjectionTable(table, byDialect: [$0: creation]) } ?? ProjectionTable(table, creation)]
     }
 
     let table = ChosenTableProjection.table

@@ -99,10 +99,10 @@ struct UpcastMigrationChecks {
     }
 
     func storedRows() async throws -> [StoredRow] {
-        let text = database.dialect == .postgres ? "::text" : ""
+        let dialect = database.dialect
         return try await database.withReadConnection { sql in
             try await sql.raw("""
-                SELECT position, event_type, schema_version, version, entity_type, entity_id, meta\(unsafeRaw: text) AS meta, created_at
+                SELECT position, event_type, schema_version, version, entity_type, entity_id, \(dialect.text(SQLIdentifier("meta"))) AS meta, created_at
                 FROM chronicle_events ORDER BY position
                 """).all().map { row in
                 StoredRow(

@@ -11,7 +11,7 @@ import Testing
 struct PostgresMigrationTests {
     @Test func aSecondRunAppliesNothing() async throws {
         try await TestDatabase.withStore(migrated: false) { store in
-            let bundled = MigrationSet.store(.postgres).migrations
+            let bundled = MigrationSet.storeSchema(bundledAs: "postgres").migrations
             #expect(try await store.migrate() == bundled)
             #expect(try await store.migrate().isEmpty)
             let applied = try await store.appliedMigrations()
@@ -28,7 +28,7 @@ struct PostgresMigrationTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            let count = MigrationSet.store(.postgres).migrations.count
+            let count = MigrationSet.storeSchema(bundledAs: "postgres").migrations.count
             #expect(runs.map(\.count).sorted() == [0, 0, 0, count], "exactly one run applies the migrations")
             #expect(try await store.appliedMigrations().count == count)
         }
@@ -42,7 +42,7 @@ struct PostgresMigrationTests {
                 CREATE TABLE schema_migrations (scope text NOT NULL, version bigint NOT NULL, name text NOT NULL,
                     checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (scope, version))
                 """, on: store.client)
-            for migration in MigrationSet.store(.postgres).migrations.prefix(4) {
+            for migration in MigrationSet.storeSchema(bundledAs: "postgres").migrations.prefix(4) {
                 for statement in migration.statements { try await execute(PostgresQuery(unsafeSQL: statement), on: store.client) }
                 try await execute(
                     "INSERT INTO schema_migrations (scope, version, name, checksum) VALUES ('chronicle', \(migration.version), \(migration.name), \(migration.checksum))",
@@ -56,7 +56,7 @@ struct PostgresMigrationTests {
             #expect(try await store.appliedMigrations().map(\.version) == [1, 2, 3, 4], "the old record is read before the migration")
 
             let applied = try await store.migrate()
-            #expect(applied.map(\.version) == Array(5...MigrationSet.store(.postgres).migrations.count))
+            #expect(applied.map(\.version) == Array(5...MigrationSet.storeSchema(bundledAs: "postgres").migrations.count))
             // Every committed event: the guarded log may hold it back while other tests'
             // transactions are open on the cluster.
             let old = try await store.readCommittedLog(after: 0, limit: 10)

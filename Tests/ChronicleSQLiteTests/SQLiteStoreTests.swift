@@ -53,7 +53,7 @@ struct SQLiteStoreTests {
                 let migrated = try await store.migrate()
                 #expect(events == appended.events)
                 #expect(migrated.isEmpty, "reopening does not migrate again")
-                #expect(try await store.appliedMigrations().map(\.version) == MigrationSet.store(.sqlite).migrations.map(\.version))
+                #expect(try await store.appliedMigrations().map(\.version) == MigrationSet.storeSchema(bundledAs: "sqlite").migrations.map(\.version))
             }
         }
     }

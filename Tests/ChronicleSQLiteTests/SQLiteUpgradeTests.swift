@@ -17,7 +17,7 @@ struct SQLiteUpgradeTests {
                 CREATE TABLE schema_migrations (scope TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,
                     checksum TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (scope, version)) STRICT
                 """)
-            for migration in MigrationSet.store(.sqlite).migrations.prefix(4) {
+            for migration in MigrationSet.storeSchema(bundledAs: "sqlite").migrations.prefix(4) {
                 for statement in migration.statements { _ = try await connection.query(statement) }
                 _ = try await connection.query(
                     "INSERT INTO schema_migrations VALUES ('chronicle', ?1, ?2, ?3, 0)",
@@ -37,7 +37,7 @@ struct SQLiteUpgradeTests {
                     [NewEvent(eventType: "meeting.noted", data: Data(#"{"text":"new"}"#.utf8))],
                     to: StreamName(entityType: "meeting", entityID: "m-1"), expected: .exactly(1))
                 #expect(appended.position == 2 && appended.version == 2, "positions and versions go on")
-                #expect(try await store.appliedMigrations().map(\.version) == MigrationSet.store(.sqlite).migrations.map(\.version))
+                #expect(try await store.appliedMigrations().map(\.version) == MigrationSet.storeSchema(bundledAs: "sqlite").migrations.map(\.version))
                 try await store.close()
             } catch {
                 try? await store.close()

@@ -72,14 +72,14 @@ struct PoisonEventTests {
     /// no handler can decode it. Returns its position.
     static func appendUndecodableCancellation(of meeting: String, in database: any SQLEventStore) async throws -> Int64 {
         try await database.withWriteTransaction(locking: nil) { sql in
-            switch database.dialect {
-            case .sqlite:
+            switch database.dialect.name {
+            case "sqlite":
                 try await sql.raw("""
                     INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
                     VALUES (\(bind: UUID().uuidString.lowercased()), 'meeting', \(bind: meeting), 2, 'meeting.cancelled', 1, '{}',
-                        '{"reason": 42}', \(bind: Int64(Date().timeIntervalSince1970 * 1_000_000)))
+                        '{"reason": 42}', \(bind: Timestamp.microseconds(since1970: Date())))
                     """).run()
-            case .postgres:
+            default:
                 try await sql.raw("""
                     INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version, event_type,
                         schema_version, meta, data, created_at)

@@ -1,0 +1,32 @@
+public import ChronicleMigrations
+public import SQLKit
+
+/// The SQL that differs between databases, as a driver provides it.
+///
+/// Everything written once over ``SQLEventStore`` (the read side's tables and bookkeeping, the
+/// upcasting migration, snapshots) asks the store's dialect where databases differ, so a new
+/// driver brings its own dialect and edits no shared file.
+///
+/// ```swift
+/// struct MySQLDialect: StoreDialect {
+///     var name: String { "mysql" }
+///     var storeMigrations: MigrationSet { try! MigrationSet(scope: MigrationSet.storeScope, directory: schemaDirectory) }
+///     func text(_ value: any SQLExpression) -> any SQLExpression { SQLFunction("CAST", args: …) }
+///     func json(_ value: any SQLExpression) -> any SQLExpression { value }
+/// }
+/// ```
+public protocol StoreDialect: Sendable {
+    /// The dialect's name, such as `postgres` or `sqlite`: projections that create their
+    /// tables differently per database key their statements by it (`ProjectionTable`).
+    var name: String { get }
+
+    /// The store's own schema in this dialect: the migrations that create and evolve the
+    /// `chronicle_` tables, recorded under ``MigrationSet/storeScope``.
+    var storeMigrations: MigrationSet { get }
+
+    /// A value (a column of JSON or UUID type, say) read as text.
+    func text(_ value: any SQLExpression) -> any SQLExpression
+
+    /// A text value (a bound JSON document) turned into the type of the store's JSON columns.
+    func json(_ value: any SQLExpression) -> any SQLExpression
+}
