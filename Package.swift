@@ -281,7 +281,7 @@ let package = Package(
         .testTarget(
             name: "ChronicleSQLiteTests",
             dependencies: [
-                "ChronicleMigrations", "ChronicleProjections", "ChronicleSQLite", "ChronicleTesting", "ExampleDomain",
+                "ChronicleMigrations", "ChronicleProjections", "ChronicleSQL", "ChronicleSQLite", "ChronicleTesting", "ExampleDomain",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
@@ -289,6 +289,7 @@ let package = Package(
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
+                "ChronicleSQL",
                 "ChroniclePostgres",
                 "ChronicleProjections",
                 "ChronicleTesting",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chronicle
 import ChroniclePostgres
+import ChronicleSQL
 import ChronicleSQLite
 import Foundation
 import Logging

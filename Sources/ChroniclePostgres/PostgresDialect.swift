@@ -25,4 +25,48 @@ public struct PostgresDialect: StoreDialect {
     public func json(_ value: any SQLExpression) -> any SQLExpression {
         SQLList([value, SQLRaw("::json")], separator: SQLRaw(""))
     }
+
+    /// A `timestamptz`, counted from the epoch in whole microseconds (no floating point).
+    public func timestamp(microseconds: Int64) -> any SQLExpression {
+        SQLList([SQLRaw("(TIMESTAMPTZ 'epoch' + "), SQLBind(microseconds), SQLRaw(" * INTERVAL '1 microsecond')")], separator: SQLRaw(""))
+    }
+
+    /// Creates `chronicle_schema_migrations` if missing, after renaming the record of a store made
+    /// before the `chronicle_` prefix (`schema_migrations`).
+    public func prepareMigrationRecord(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            DO $$ BEGIN
+                IF to_regclass('chronicle_schema_migrations') IS NULL AND (
+                    SELECT count(*) FROM pg_attribute
+                    WHERE attrelid = to_regclass('schema_migrations') AND attname IN ('scope', 'checksum')) = 2
+                THEN
+                    ALTER TABLE schema_migrations RENAME TO chronicle_schema_migrations;
+                    ALTER INDEX schema_migrations_pkey RENAME TO chronicle_schema_migrations_pkey;
+                END IF;
+            END $$
+            """).run()
+        try await sql.raw("""
+            CREATE TABLE IF NOT EXISTS chronicle_schema_migrations (
+                scope      text        NOT NULL,
+                version    bigint      NOT NULL,
+                name       text        NOT NULL,
+                checksum   text        NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (scope, version)
+            )
+            """).run()
+    }
+
+    /// `chronicle_schema_migrations`, or a `schema_migrations` with the record's columns.
+    public func migrationRecordTable(on sql: any SQLDatabase) async throws -> String? {
+        let row = try await sql.raw("""
+            SELECT CASE
+                WHEN to_regclass('chronicle_schema_migrations') IS NOT NULL THEN 'chronicle_schema_migrations'
+                WHEN (SELECT count(*) FROM pg_attribute
+                      WHERE attrelid = to_regclass('schema_migrations') AND attname IN ('scope', 'checksum')) = 2
+                    THEN 'schema_migrations'
+            END AS record
+            """).first()
+        return try row?.decode(column: "record", as: String?.self)
+    }
 }

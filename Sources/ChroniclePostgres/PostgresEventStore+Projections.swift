@@ -1,7 +1,7 @@
 public import Chronicle
 import ChronicleMigrations
 public import ChronicleSQL
-import Logging
+public import Logging
 import PostgresKit
 import PostgresNIO
 public import SQLKit
@@ -78,6 +78,9 @@ extension PostgresEventStore: SQLEventStore {
 
     /// The upcasting steps of the store's configuration.
     public var upcasters: Upcasters { configuration.upcasters }
+
+    /// The logger of the store's configuration.
+    public var logger: Logger { configuration.logger }
 
     /// Runs reads on a pooled connection.
     public func withReadConnection<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {

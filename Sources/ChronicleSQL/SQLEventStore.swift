@@ -1,5 +1,6 @@
 public import Chronicle
-public import ChronicleMigrations
+import ChronicleMigrations
+public import Logging
 public import SQLKit
 
 /// A store that can keep projections: what a database driver implements for the read side.
@@ -23,7 +24,8 @@ public protocol SQLEventStore: EventStore {
     /// Runs work in one write transaction.
     ///
     /// - Parameters:
-    ///   - projection: A projection whose lock to hold exclusively, or `nil`.
+    ///   - projection: The name of a lock (a projection's, or `chronicle.migrations`) to hold
+    ///     exclusively, or `nil`.
     ///   - work: The work, given SQL on the transaction.
     /// - Returns: The work's result, once committed.
     func withWriteTransaction<Result: Sendable>(
@@ -55,15 +57,9 @@ public protocol SQLEventStore: EventStore {
     /// runners wake up instead of waiting for their next poll.
     func appendNotifications() -> AsyncStream<Void>
 
-    /// Applies the migrations of a set that the database has not recorded yet, in order.
-    ///
-    /// - Returns: The migrations applied by this run; empty when all were applied before.
-    @discardableResult
-    func migrate(_ migrations: MigrationSet) async throws -> [Migration]
-
-    /// The `chronicle_schema_migrations` rows of every scope; empty before the first migration.
-    func appliedMigrations() async throws -> [AppliedMigration]
-
     /// The upcasting steps the store applies to every event it reads.
     var upcasters: Upcasters { get }
+
+    /// Where the store's work written once over this protocol (migrations, say) logs.
+    var logger: Logger { get }
 }

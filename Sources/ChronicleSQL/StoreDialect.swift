@@ -29,4 +29,17 @@ public protocol StoreDialect: Sendable {
 
     /// A text value (a bound JSON document) turned into the type of the store's JSON columns.
     func json(_ value: any SQLExpression) -> any SQLExpression
+
+    /// A time, in whole microseconds since 1970, as the store's time columns (`created_at` of
+    /// events and snapshots, `applied_at` of migrations) keep it.
+    func timestamp(microseconds: Int64) -> any SQLExpression
+
+    /// Makes sure `chronicle_schema_migrations` exists, in the migration run's transaction,
+    /// before the run reads it. A store made before the `chronicle_` prefix keeps its record's
+    /// rows under the new name.
+    func prepareMigrationRecord(on sql: any SQLDatabase) async throws
+
+    /// The table that records applied migrations: `chronicle_schema_migrations`, the record of a
+    /// store made before the `chronicle_` prefix, or `nil` before the first migration.
+    func migrationRecordTable(on sql: any SQLDatabase) async throws -> String?
 }

@@ -20,4 +20,38 @@ public struct SQLiteDialect: StoreDialect {
 
     /// The value itself: SQLite keeps JSON as text.
     public func json(_ value: any SQLExpression) -> any SQLExpression { value }
+
+    /// The microseconds themselves: SQLite keeps times as integers.
+    public func timestamp(microseconds: Int64) -> any SQLExpression { SQLBind(microseconds) }
+
+    /// Creates `chronicle_schema_migrations` if missing, after renaming the record of a store made
+    /// before the `chronicle_` prefix (`schema_migrations`).
+    public func prepareMigrationRecord(on sql: any SQLDatabase) async throws {
+        if try await migrationRecordTable(on: sql) == "schema_migrations" {
+            try await sql.raw("ALTER TABLE schema_migrations RENAME TO chronicle_schema_migrations").run()
+        }
+        try await sql.raw("""
+            CREATE TABLE IF NOT EXISTS chronicle_schema_migrations (
+                scope      TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                name       TEXT    NOT NULL,
+                checksum   TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL,
+                PRIMARY KEY (scope, version)
+            ) STRICT
+            """).run()
+    }
+
+    /// `chronicle_schema_migrations`, or a `schema_migrations` with the record's columns.
+    public func migrationRecordTable(on sql: any SQLDatabase) async throws -> String? {
+        let row = try await sql.raw("""
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chronicle_schema_migrations')
+                    THEN 'chronicle_schema_migrations'
+                WHEN (SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE name IN ('scope', 'checksum')) = 2
+                    THEN 'schema_migrations'
+            END AS record
+            """).first()
+        return try row?.decode(column: "record", as: String?.self)
+    }
 }

@@ -1,6 +1,7 @@
 public import Chronicle
 import ChronicleMigrations
 public import ChronicleSQL
+public import Logging
 public import SQLKit
 import SQLiteKit
 import SQLiteNIO
@@ -58,6 +59,9 @@ extension SQLiteEventStore: SQLEventStore {
 
     /// The upcasting steps of the store's configuration.
     public var upcasters: Upcasters { configuration.upcasters }
+
+    /// The logger of the store's configuration.
+    public var logger: Logger { configuration.logger }
 
     /// Runs reads on the reader connection.
     public func withReadConnection<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {

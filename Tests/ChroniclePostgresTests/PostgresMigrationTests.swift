@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleMigrations
 import ChroniclePostgres
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import Logging
 import PostgresNIO

@@ -1,6 +1,7 @@
 import Chronicle
 @testable import ChroniclePostgres
 import ChronicleProjections
+import ChronicleSQL
 import Foundation
 import Logging
 import PostgresNIO
@@ -40,13 +41,9 @@ struct PostgresSchemaTests {
                 // The first store holds its schema's migration lock in an open transaction while
                 // the second migrates. Were the key the same for every schema, the migration
                 // would wait for the transaction to end.
-                let logger = Logger(label: "chronicle.tests")
-                let (migration, finishedWhileHeld) = try await first.client.withConnection { connection in
-                    try await connection.withTransaction(logger: logger) { connection in
-                        try await connection.query(PostgresEventStore.migrationLock, logger: logger)
-                        let migration = Task { try await second.migrate() }
-                        return (migration, await Self.finishes(migration, within: .seconds(20)))
-                    }
+                let (migration, finishedWhileHeld) = try await first.withWriteTransaction(locking: PostgresEventStore.migrationLock) { _ in
+                    let migration = Task { try await second.migrate() }
+                    return (migration, await Self.finishes(migration, within: .seconds(20)))
                 }
                 let migrated = try await migration.value
                 #expect(finishedWhileHeld, "the migration waited for the other schema's lock")

@@ -1,5 +1,6 @@
 import Chronicle
 import ChroniclePostgres
+import ChronicleSQL
 import Foundation
 import Logging
 import PostgresNIO

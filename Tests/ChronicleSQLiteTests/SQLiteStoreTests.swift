@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleMigrations
+import ChronicleSQL
 import ChronicleSQLite
 import Foundation
 import SQLiteNIO
