@@ -135,7 +135,7 @@ public struct ReadSide: Service, Sendable {
     /// entity together.
     public func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
         Aggregates(
-            store: eventStore, snapshots: database as? any SnapshotStore,
+            store: eventStore, snapshots: database,
             configuration: configuration ?? self.configuration.aggregates, queue: commandQueue)
     }
 

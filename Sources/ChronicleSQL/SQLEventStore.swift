@@ -3,10 +3,11 @@ import ChronicleMigrations
 public import Logging
 public import SQLKit
 
-/// A store that can keep projections: what a database driver implements for the read side.
+/// An event store in a SQL database: what a SQL driver implements.
 ///
-/// Both of Chronicle's database stores conform. The runners, rebuilds and reactors of this
-/// module are written once against this protocol.
+/// Both of Chronicle's database stores conform. Everything written once over SQL builds on it:
+/// the store's migrations and snapshots (in this module, so a driver gets them for free), and
+/// the read side's runners, rebuilds and reactors (`ChronicleProjections`).
 ///
 /// The guarantees a driver gives:
 /// - ``withWriteTransaction(locking:_:)`` runs its work in one transaction; with a projection
@@ -17,7 +18,7 @@ public import SQLKit
 /// - ``readCommittedLog(after:limit:)`` returns every committed event, without the guard of
 ///   `readLog` that holds back events that might be overtaken; it is only safe while the caller
 ///   holds the exclusive lock of every projection it applies the events to.
-public protocol SQLEventStore: EventStore {
+public protocol SQLEventStore: EventStore, SnapshotStore {
     /// The SQL dialect, for projections' table definitions.
     var dialect: any StoreDialect { get }
 
