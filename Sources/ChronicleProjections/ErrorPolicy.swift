@@ -16,7 +16,7 @@
 /// it as degraded until an operator retries or skips the parked event
 /// (``ReadSide/retryParked(_:position:actor:)``, ``ReadSide/skip(_:position:actor:)``, or the
 /// `projections retry` and `projections skip` commands). Rebuilds follow the same policy.
-public enum ErrorPolicy: Hashable, Sendable, CustomStringConvertible {
+public enum ErrorPolicy: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Stop at the event and retry it, with a growing delay, until it succeeds or an operator
     /// skips it. Nothing after it is applied meanwhile. The default: an event is never passed
     /// over unless someone decides so.
@@ -53,5 +53,27 @@ public enum ErrorPolicy: Hashable, Sendable, CustomStringConvertible {
         case .park(let attempts): "park after \(attempts) attempt\(attempts == 1 ? "" : "s")"
         case .skip: "skip"
         }
+    }
+
+    /// Reads a policy from its ``description``: `stop`, `park after 3 attempts`, `skip`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let words = text.split(separator: " ")
+        switch text {
+        case "stop": self = .stop
+        case "skip": self = .skip
+        default:
+            guard words.count == 4, words[0] == "park", words[1] == "after", let attempts = Int(words[2]), words[3].hasPrefix("attempt") else {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an error policy."))
+            }
+            self = .park(afterAttempts: attempts)
+        }
+    }
+
+    /// Writes the policy as its ``description``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

@@ -5,14 +5,49 @@ import SQLKit
 
 /// Whether an application can serve: its database answers and takes writes, and every
 /// projection and reactor is live.
-public struct Readiness: Sendable {
+///
+/// Its JSON form is what a readiness endpoint answers:
+/// `{"status": "not_ready", "problems": ["Projection meetings needs a rebuild to version 2."], "head": 42, "read_side": {…}}`,
+/// where `read_side` is the ``ReadSideStatus``, when the database answered.
+public struct Readiness: Sendable, Codable, Equatable {
     /// What stands in the way, one sentence each; empty when ready.
     public var problems: [String]
     /// The log's head position, when the database answered.
     public var head: Int64?
+    /// Where each projection and reactor stands, when the database answered.
+    public var readSide: ReadSideStatus?
 
     /// Whether nothing stands in the way.
     public var isReady: Bool { problems.isEmpty }
+
+    /// Creates a readiness.
+    public init(problems: [String], head: Int64? = nil, readSide: ReadSideStatus? = nil) {
+        self.problems = problems
+        self.head = head
+        self.readSide = readSide
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case status, problems, head
+        case readSide = "read_side"
+    }
+
+    /// Reads a readiness from its JSON form.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        problems = try container.decodeIfPresent([String].self, forKey: .problems) ?? []
+        head = try container.decodeIfPresent(Int64.self, forKey: .head)
+        readSide = try container.decodeIfPresent(ReadSideStatus.self, forKey: .readSide)
+    }
+
+    /// Writes `status` (`ready` or `not_ready`), the problems, the head and the read side's status.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(isReady ? "ready" : "not_ready", forKey: .status)
+        try container.encode(problems, forKey: .problems)
+        try container.encodeIfPresent(head, forKey: .head)
+        try container.encodeIfPresent(readSide, forKey: .readSide)
+    }
 }
 
 extension ReadSide {
@@ -33,7 +68,7 @@ extension ReadSide {
             let checked = try await Deadline.run(within: limit) { _ in
                 let status = try await self.status()
                 try await self.checkWritable()
-                return Readiness(problems: status.problems, head: status.head)
+                return Readiness(problems: status.problems, head: status.head, readSide: status)
             }
             return checked ?? Readiness(problems: ["The database did not answer within \(limit)."])
         } catch {
@@ -57,10 +92,4 @@ extension ReadSide {
 
     /// This process, as the write check names it.
     private static let checker = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
-}
-
-extension Readiness {
-    init(problems: [String]) {
-        self.init(problems: problems, head: nil)
-    }
 }

@@ -1,19 +1,55 @@
 public import Foundation
 
 /// Where each projection and reactor of a read side stands.
-public struct ReadSideStatus: Sendable {
+///
+/// It is the one status of a read side: ``ReadSide/status()`` returns it, the `status --json`
+/// command prints it, and ``Readiness`` carries it. Its JSON form has snake_case keys and, when
+/// encoded, the ``problems`` too:
+///
+/// ```json
+/// {"head": 42, "problems": [], "projections": [{"name": "meetings", "mode": "inline", "state": "live", …}], "reactors": […]}
+/// ```
+public struct ReadSideStatus: Sendable, Codable, Equatable {
     /// The log's head position.
     public var head: Int64
     /// The projections, by name.
     public var projections: [ProjectionStatus]
     /// The reactors, by name.
     public var reactors: [ReactorStatus]
+
+    /// Creates a status.
+    public init(head: Int64, projections: [ProjectionStatus], reactors: [ReactorStatus]) {
+        self.head = head
+        self.projections = projections
+        self.reactors = reactors
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case head, projections, reactors, problems
+    }
+
+    /// Reads a status from its JSON form (the problems are derived, not read).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        head = try container.decode(Int64.self, forKey: .head)
+        projections = try container.decode([ProjectionStatus].self, forKey: .projections)
+        reactors = try container.decode([ReactorStatus].self, forKey: .reactors)
+    }
+
+    /// Writes the status and its ``problems``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(head, forKey: .head)
+        try container.encode(projections, forKey: .projections)
+        try container.encode(reactors, forKey: .reactors)
+        try container.encode(problems, forKey: .problems)
+    }
 }
 
 /// Where one projection stands.
-public struct ProjectionStatus: Sendable {
+public struct ProjectionStatus: Sendable, Codable, Equatable {
     /// What the projection can do now.
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, Codable {
         /// Its tables do not exist yet: run `migrate()`.
         case notMigrated = "not migrated"
         /// Its tables are of another version or mode than the code: rebuild it.
@@ -55,12 +91,19 @@ public struct ProjectionStatus: Sendable {
     public var skippedEvents: Int
     /// What the projection can do now.
     public var state: State
+
+    private enum CodingKeys: String, CodingKey {
+        case name, mode, version, checkpoint, lag, state
+        case builtVersion = "built_version", lastError = "last_error", errorPosition = "error_position"
+        case failedAt = "failed_at", rebuildPosition = "rebuild_position", errorPolicy = "error_policy"
+        case parkedEvents = "parked_events", skippedEvents = "skipped_events"
+    }
 }
 
 /// Where one reactor stands.
-public struct ReactorStatus: Sendable {
+public struct ReactorStatus: Sendable, Codable, Equatable {
     /// What the reactor can do now.
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, Codable {
         /// It has not been registered yet: run `migrate()`.
         case notMigrated = "not migrated"
         /// Its last attempt failed; it is retrying (stopped at the event, by its policy).
@@ -93,6 +136,12 @@ public struct ReactorStatus: Sendable {
     public var skippedEvents: Int
     /// What the reactor can do now.
     public var state: State
+
+    private enum CodingKeys: String, CodingKey {
+        case name, checkpoint, lag, state
+        case registeredPosition = "registered_position", lastError = "last_error", errorPosition = "error_position"
+        case failedAt = "failed_at", errorPolicy = "error_policy", parkedEvents = "parked_events", skippedEvents = "skipped_events"
+    }
 }
 
 extension ReadSideStatus {

@@ -1,5 +1,6 @@
 @testable import ChronicleCommands
 import ChronicleProjections
+import Foundation
 import Testing
 import TestSupport
 
@@ -23,5 +24,32 @@ import TestSupport
         var table = TextTable(header: ["NAME", "LAG", "ERROR"])
         table.rows = [["counters", "12", ""], ["b", "1234", "boom"]]
         #expect(table.rendered == "NAME      LAG   ERROR\ncounters  12\nb         1234  boom")
+    }
+
+    /// The read side's one status type (what `status --json` prints and readiness carries)
+    /// writes its problems too, and reads back the same.
+    @Test func printsTheStatusAsJSONThatReadsBack() throws {
+        let stored = #"""
+            {"head": 9, "problems": [], "projections": [{"name": "counters", "mode": "async", "version": 2, "built_version": 2,
+             "checkpoint": 4, "lag": 5, "state": "failing", "last_error": "boom", "error_position": 5, "failed_at": "2026-12-02T10:00:00Z",
+             "error_policy": "park after 3 attempts", "parked_events": 0, "skipped_events": 1}],
+             "reactors": [{"name": "mailer", "registered_position": 0, "checkpoint": 9, "lag": 0, "state": "live", "error_policy": "stop",
+             "parked_events": 0, "skipped_events": 0}]}
+            """#
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let status = try decoder.decode(ReadSideStatus.self, from: Data(stored.utf8))
+        #expect(status.projections.first?.errorPolicy == .park(afterAttempts: 3) && status.projections.first?.state == .failing)
+        #expect(status.reactors.first?.errorPolicy == .stop && status.reactors.first?.registeredPosition == 0)
+        #expect(status.problems == ["Projection counters is failing at event 5: boom."])
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let printed = String(decoding: try encoder.encode(status), as: UTF8.self)
+        let object = try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any]
+        #expect(object?["problems"] as? [String] == ["Projection counters is failing at event 5: boom."], "\(printed)")
+        #expect(try decoder.decode(ReadSideStatus.self, from: Data(printed.utf8)) == status)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([ErrorPolicy].self, from: Data(#"["park after many attempts"]"#.utf8)) }
     }
 }

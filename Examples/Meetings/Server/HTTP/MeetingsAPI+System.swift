@@ -27,10 +27,9 @@ extension MeetingsAPI {
     func readiness() async throws -> Response {
         let readiness = await readSide.readiness(within: readinessTimeout)
         guard readiness.isReady else {
-            return try JSONResponse.make(
-                ReadinessBody(status: "not_ready", problems: readiness.problems), status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            return try JSONResponse.make(readiness, status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }
-        return try JSONResponse.make(ReadinessBody(status: "ready", head: readiness.head))
+        return try JSONResponse.make(readiness)
     }
 
     /// `GET /`: the page, rendered with the demo users; it calls the API from the browser.
@@ -74,11 +73,4 @@ struct Session: Encodable {
     var name: String
     var expiresAt: Date
     enum CodingKeys: String, CodingKey { case token, name, userID = "user_id", expiresAt = "expires_at" }
-}
-
-/// `GET /ready`'s answer.
-struct ReadinessBody: Encodable {
-    var status: String
-    var problems: [String]?
-    var head: Int64?
 }
