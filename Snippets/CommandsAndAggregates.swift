@@ -23,8 +23,8 @@ struct Room: Aggregate {
     var cancellations = 0
 
     static let handlers = EventHandlers<Room> {
-        On(RoomBooked.self) { room, event in room.guest = event.guest }
-        On(BookingCancelled.self) { room, _ in
+        On(RoomBooked.self) { event, room in room.guest = event.guest }
+        On(BookingCancelled.self) { _, room in
             room.guest = nil
             room.cancellations += 1
         }

@@ -27,16 +27,16 @@ struct OccupancyProjection: Projection {
         ])
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(RoomBooked.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(RoomBooked.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("occupancy")) (room, guest, nights)
                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.guest), \(bind: event.nights))
                     ON CONFLICT (room) DO UPDATE SET guest = excluded.guest, nights = excluded.nights
                     """).run()
             }
-            Handle(RoomCheckedOut.self) { _, row in
+            On(RoomCheckedOut.self) { _, row in
                 try await row.sql.raw("""
                     UPDATE \(ident: row.table("occupancy")) SET guest = NULL, nights = 0
                     WHERE room = \(bind: row.event.stream.entityID)
@@ -56,14 +56,14 @@ struct RoomsProjection: Projection {
         ProjectionTable("rooms", ["CREATE TABLE {table} (room TEXT PRIMARY KEY, guest TEXT, nights INTEGER NOT NULL)"])
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(RoomBooked.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(RoomBooked.self) { event, row in
                 try await row.upsert(
                     into: "rooms", key: ["room": .text(row.event.stream.entityID)],
                     values: ["guest": .text(event.guest), "nights": .integer(event.nights)])
             }
-            Handle(RoomCheckedOut.self) { _, row in
+            On(RoomCheckedOut.self) { _, row in
                 try await row.update("rooms", key: ["room": .text(row.event.stream.entityID)], set: ["guest": nil, "nights": 0])
             }
         }
@@ -77,10 +77,10 @@ struct WelcomeNotes: Reactor {
     static let name = "welcome-notes"
     let outbox: Outbox
 
-    var handlers: EventReactions<ReactionContext> {
+    var handlers: EventHandlers<ReactionContext> {
         let outbox = outbox
-        return EventReactions {
-            Handle(RoomBooked.self) { event, reaction in
+        return EventHandlers {
+            On(RoomBooked.self) { event, reaction in
                 await outbox.send("Welcome, \(event.guest)!", key: reaction.idempotencyKey)
             }
         }

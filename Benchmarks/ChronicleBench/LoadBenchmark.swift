@@ -57,7 +57,7 @@ struct BenchCounter: SnapshottingAggregate {
     var total = 0
 
     static let handlers = EventHandlers<BenchCounter> {
-        On(BenchIncremented.self) { counter, event in
+        On(BenchIncremented.self) { event, counter in
             counter.count += 1
             counter.total += event.amount
         }

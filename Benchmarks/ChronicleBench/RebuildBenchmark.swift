@@ -121,14 +121,14 @@ struct BenchAccountsProjection: Projection {
         "CREATE TABLE \(name) (id TEXT PRIMARY KEY, owner TEXT NOT NULL, deposits INTEGER NOT NULL, total BIGINT NOT NULL)"
     }
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(BenchAccountOpened.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(BenchAccountOpened.self) { event, row in
                 try await row.insert(
                     into: "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
                     values: ["owner": .text(event.owner), "deposits": 0, "total": 0])
             }
-            Handle(BenchDeposited.self) { event, row in
+            On(BenchDeposited.self) { event, row in
                 try await row.update(
                     "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
                     increment: ["deposits": 1, "total": .integer(event.amount)])

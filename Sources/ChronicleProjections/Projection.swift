@@ -1,3 +1,5 @@
+public import Chronicle
+
 /// A read model kept in relational tables, built from events.
 ///
 /// A projection declares its ``name``, a ``version`` to bump when its tables or handlers change,
@@ -14,15 +16,15 @@
 ///         ProjectionTable("meetings", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, title TEXT NOT NULL, attendees INTEGER NOT NULL)"])
 ///     ]
 ///
-///     var handlers: EventReactions<ProjectionContext> {
-///         EventReactions {
-///             Handle(MeetingScheduled.self) { event, row in
+///     var handlers: EventHandlers<ProjectionContext> {
+///         EventHandlers {
+///             On(MeetingScheduled.self) { event, row in
 ///                 try await row.sql.raw("""
 ///                     INSERT INTO \(ident: row.table("meetings")) (id, title, attendees)
 ///                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.title), 0)
 ///                     """).run()
 ///             }
-///             Handle(InvitationAccepted.self) { _, row in
+///             On(InvitationAccepted.self) { _, row in
 ///                 try await row.sql.raw("""
 ///                     UPDATE \(ident: row.table("meetings")) SET attendees = attendees + 1
 ///                     WHERE id = \(bind: row.event.stream.entityID)
@@ -48,7 +50,7 @@ public protocol Projection: Sendable {
     static var tables: [ProjectionTable] { get }
 
     /// How events change its tables.
-    var handlers: EventReactions<ProjectionContext> { get }
+    var handlers: EventHandlers<ProjectionContext> { get }
 
     /// What the read side does when a handler keeps failing at an event: ``ErrorPolicy/stop``
     /// unless the projection says otherwise. (An inline projection's failure fails the append

@@ -6,7 +6,7 @@ extension ProjectionContext {
     /// with that key exists.
     ///
     /// ```swift
-    /// Handle(AccountOpened.self) { event, row in
+    /// On(AccountOpened.self) { event, row in
     ///     try await row.insert(into: "accounts", key: ["id": .text(row.event.stream.entityID)],
     ///                          values: ["owner": .text(event.owner), "balance": 0])
     /// }
@@ -41,7 +41,7 @@ extension ProjectionContext {
     /// row that does not exist is left alone, as by `UPDATE … WHERE`.
     ///
     /// ```swift
-    /// Handle(MoneyDeposited.self) { event, row in
+    /// On(MoneyDeposited.self) { event, row in
     ///     try await row.update("accounts", key: ["id": .text(row.event.stream.entityID)],
     ///                          set: ["last_deposit_at": .text(row.event.createdAt.formatted(.iso8601))],
     ///                          increment: ["balance": .integer(event.amount)])

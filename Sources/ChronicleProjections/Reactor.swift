@@ -1,3 +1,5 @@
+public import Chronicle
+
 /// A side effect that follows the log: mail, webhooks, analytics, commands on other entities.
 ///
 /// Reactors run after commit, from the durable log, at least once. When an effect is done its
@@ -11,9 +13,9 @@
 ///     static let name = "invitation-mailer"
 ///     let mail: MailClient
 ///
-///     var handlers: EventReactions<ReactionContext> {
-///         EventReactions {
-///             Handle(MeetingScheduled.self) { event, reaction in
+///     var handlers: EventHandlers<ReactionContext> {
+///         EventHandlers {
+///             On(MeetingScheduled.self) { event, reaction in
 ///                 for invitee in event.inviteeIDs {
 ///                     try await mail.send(to: invitee, subject: event.title, idempotencyKey: reaction.idempotencyKey)
 ///                 }
@@ -31,7 +33,7 @@ public protocol Reactor: Sendable {
     static var name: String { get }
 
     /// What it does for each event type it cares about.
-    var handlers: EventReactions<ReactionContext> { get }
+    var handlers: EventHandlers<ReactionContext> { get }
 
     /// What the read side does when a handler keeps failing at an event: ``ErrorPolicy/stop``
     /// unless the reactor says otherwise.

@@ -9,7 +9,7 @@ struct RegisteredProjection: Sendable {
     let name: String
     let version: Int
     let tables: [ProjectionTable]
-    let handlers: EventReactions<ProjectionContext>
+    let handlers: EventHandlers<ProjectionContext>
     let mode: ProjectionMode
     let errorPolicy: ErrorPolicy
 
@@ -119,7 +119,7 @@ struct RegisteredProjection: Sendable {
 /// A reactor as the read side runs it.
 struct RegisteredReactor: Sendable {
     let name: String
-    let handlers: EventReactions<ReactionContext>
+    let handlers: EventHandlers<ReactionContext>
     let errorPolicy: ErrorPolicy
 
     init(_ reactor: any Reactor) {

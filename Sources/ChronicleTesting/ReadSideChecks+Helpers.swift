@@ -103,11 +103,18 @@ extension ReadSideChecks {
 
     /// Waits until the async projections have applied everything up to the head, without failure.
     func waitUntilCaughtUp(_ readSide: ReadSide, _ names: String...) async throws {
-        try await waitUntil("\(names.joined(separator: ", ")) caught up") {
-            let status = try await readSide.status()
-            return names.allSatisfy { name in
-                status.projections.first { $0.name == name }.map { $0.checkpoint == status.head && $0.lastError == nil } ?? false
+        let last = LastStatus()
+        do {
+            try await waitUntil("\(names.joined(separator: ", ")) caught up") {
+                let status = try await readSide.status()
+                last.status = status
+                return names.allSatisfy { name in
+                    status.projections.first { $0.name == name }.map { $0.checkpoint == status.head && $0.lastError == nil } ?? false
+                }
             }
+        } catch let error as TimedOut {
+            Issue.record("The last status: \(String(describing: last.status))", sourceLocation: sourceLocation)
+            throw error
         }
     }
 
@@ -147,4 +154,9 @@ final class ProgressLog: @unchecked Sendable {
     func last(_ projection: String) -> RebuildProgress? {
         lock.withLock { reports.last { $0.projection == projection } }
     }
+}
+
+/// The last status a wait saw, for its failure message.
+private final class LastStatus: @unchecked Sendable {
+    var status: ReadSideStatus?
 }

@@ -90,10 +90,10 @@ struct BalancesProjection: Projection {
     ]
     var faults = Faults()
 
-    var handlers: EventReactions<ProjectionContext> {
+    var handlers: EventHandlers<ProjectionContext> {
         let faults = faults
-        return EventReactions {
-            Handle(Deposited.self) { event, row in
+        return EventHandlers {
+            On(Deposited.self) { event, row in
                 try await faults.check(row.event.position)
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("balances")) (account, balance, entries)
@@ -102,7 +102,7 @@ struct BalancesProjection: Projection {
                         entries = \(ident: row.table("balances")).entries + 1
                     """).run()
             }
-            Handle(Withdrawn.self) { event, row in
+            On(Withdrawn.self) { event, row in
                 try await faults.check(row.event.position)
                 try await row.sql.raw("""
                     UPDATE \(ident: row.table("balances")) SET balance = balance - \(bind: event.amount), entries = entries + 1
@@ -122,14 +122,14 @@ struct LedgerProjection: Projection {
     ]
     var faults = Faults()
 
-    var handlers: EventReactions<ProjectionContext> {
+    var handlers: EventHandlers<ProjectionContext> {
         let faults = faults
-        return EventReactions {
-            Handle(Deposited.self) { event, row in
+        return EventHandlers {
+            On(Deposited.self) { event, row in
                 try await faults.check(row.event.position)
                 try await Self.insert(row, amount: event.amount, twice: await faults.duplicates(row.event.position))
             }
-            Handle(Withdrawn.self) { event, row in
+            On(Withdrawn.self) { event, row in
                 try await faults.check(row.event.position)
                 try await Self.insert(row, amount: -event.amount, twice: await faults.duplicates(row.event.position))
             }
@@ -154,10 +154,10 @@ struct LedgerInCentsProjection: Projection {
         ProjectionTable("ledger", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, account TEXT NOT NULL, cents INTEGER NOT NULL)"])
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(Deposited.self) { event, row in try await Self.insert(row, cents: event.amount * 100) }
-            Handle(Withdrawn.self) { event, row in try await Self.insert(row, cents: -event.amount * 100) }
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(Deposited.self) { event, row in try await Self.insert(row, cents: event.amount * 100) }
+            On(Withdrawn.self) { event, row in try await Self.insert(row, cents: -event.amount * 100) }
         }
     }
 
@@ -196,10 +196,10 @@ struct DepositMailer: Reactor {
     static let name = "deposit-mailer"
     let log: EffectLog
 
-    var handlers: EventReactions<ReactionContext> {
+    var handlers: EventHandlers<ReactionContext> {
         let log = log
-        return EventReactions {
-            Handle(Deposited.self) { _, reaction in try await log.perform(reaction.event) }
+        return EventHandlers {
+            On(Deposited.self) { _, reaction in try await log.perform(reaction.event) }
         }
     }
 }
@@ -210,8 +210,8 @@ struct Account: Aggregate {
     var balance = 0
 
     static let handlers = EventHandlers<Account> {
-        On(Deposited.self) { account, event in account.balance += event.amount }
-        On(Withdrawn.self) { account, event in account.balance -= event.amount }
+        On(Deposited.self) { event, account in account.balance += event.amount }
+        On(Withdrawn.self) { event, account in account.balance -= event.amount }
         Ignore(AccountNoted.self)
     }
 }
@@ -231,9 +231,9 @@ struct Note: Command {
 struct WithdrawalNotifier: Reactor {
     static let name = "withdrawal-notifier"
 
-    var handlers: EventReactions<ReactionContext> {
-        EventReactions {
-            Handle(Withdrawn.self) { event, reaction in
+    var handlers: EventHandlers<ReactionContext> {
+        EventHandlers {
+            On(Withdrawn.self) { event, reaction in
                 try await reaction.execute(Note(text: "withdrew \(event.amount)"), on: EntityID(reaction.event.stream.entityID))
             }
         }
@@ -264,7 +264,7 @@ struct LedgerWith<Policy: PolicyChoice>: Projection {
     let ledger = LedgerProjection()
 
     var faults: Faults { ledger.faults }
-    var handlers: EventReactions<ProjectionContext> { ledger.handlers }
+    var handlers: EventHandlers<ProjectionContext> { ledger.handlers }
 }
 
 /// ``DepositMailer`` under another error policy.
@@ -277,7 +277,7 @@ struct DepositMailerWith<Policy: PolicyChoice>: Reactor {
         self.mailer = DepositMailer(log: log)
     }
 
-    var handlers: EventReactions<ReactionContext> { mailer.handlers }
+    var handlers: EventHandlers<ReactionContext> { mailer.handlers }
 }
 
 /// Deposits into an account, through the execute pipeline.
@@ -316,10 +316,10 @@ struct ChosenTableProjection: Projection {
     let table = ChosenTableProjection.table
     let handlerSQL = ChosenTableProjection.handlerSQL
 
-    var handlers: EventReactions<ProjectionContext> {
+    var handlers: EventHandlers<ProjectionContext> {
         let (name, handlerSQL) = (table, handlerSQL)
-        return EventReactions {
-            Handle(Deposited.self) { event, row in
+        return EventHandlers {
+            On(Deposited.self) { event, row in
                 let table = row.table(name)
                 try await row.sql.raw("INSERT INTO \(ident: table) (position, amount) VALUES (\(bind: row.event.position), \(bind: event.amount))").run()
                 if let handlerSQL {

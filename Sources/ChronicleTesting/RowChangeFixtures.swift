@@ -105,36 +105,36 @@ struct RowChangesLedger: Projection {
     static let version = 1
     static let tables = LedgerTables.tables("rc")
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(LedgerEvent.Opened.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(LedgerEvent.Opened.self) { event, row in
                 try await row.insert(
                     into: "rc_accounts", key: Self.account(row),
                     values: ["owner": .text(event.owner), "balance": 0, "moves": 0, "score": 0.0, "active": true])
             }
-            Handle(LedgerEvent.Moved.self) { event, row in
+            On(LedgerEvent.Moved.self) { event, row in
                 try await row.update(
                     "rc_accounts", key: Self.account(row),
                     increment: ["balance": .integer(event.amount), "moves": 1, "score": .real(Double(event.amount) / 2)])
             }
-            Handle(LedgerEvent.Renamed.self) { event, row in
+            On(LedgerEvent.Renamed.self) { event, row in
                 try await row.update("rc_accounts", key: Self.account(row), set: ["owner": .text(event.owner)])
             }
-            Handle(LedgerEvent.Reset.self) { event, row in
+            On(LedgerEvent.Reset.self) { event, row in
                 try await row.update("rc_accounts", key: Self.account(row), set: ["balance": .integer(event.balance), "active": false])
             }
-            Handle(LedgerEvent.Touched.self) { event, row in
+            On(LedgerEvent.Touched.self) { event, row in
                 try await row.upsert(into: "rc_accounts", key: Self.account(row), values: ["owner": .text(event.owner), "active": true])
             }
-            Handle(LedgerEvent.Tagged.self) { event, row in
+            On(LedgerEvent.Tagged.self) { event, row in
                 try await row.upsert(
                     into: "rc_tags", key: ["account": .text(row.event.stream.entityID), "tag": .text(event.tag)],
                     values: ["tagged_at": .integer(row.event.position)])
             }
-            Handle(LedgerEvent.Untagged.self) { event, row in
+            On(LedgerEvent.Untagged.self) { event, row in
                 try await row.delete(from: "rc_tags", key: ["account": .text(row.event.stream.entityID), "tag": .text(event.tag)])
             }
-            Handle(LedgerEvent.Audited.self) { _, row in
+            On(LedgerEvent.Audited.self) { _, row in
                 let balance = try await row.sql.raw("""
                     SELECT balance FROM \(ident: row.table("rc_accounts")) WHERE id = \(bind: row.event.stream.entityID)
                     """).first()?.decode(column: "balance", as: Int.self)
@@ -142,7 +142,7 @@ struct RowChangesLedger: Projection {
                     into: "rc_audits", key: ["position": .integer(row.event.position)],
                     values: ["account": .text(row.event.stream.entityID), "balance": .integer(balance)])
             }
-            Handle(LedgerEvent.Closed.self) { _, row in
+            On(LedgerEvent.Closed.self) { _, row in
                 try await row.delete(from: "rc_accounts", key: Self.account(row))
             }
         }
@@ -159,50 +159,50 @@ struct SQLLedger: Projection {
     static let version = 1
     static let tables = LedgerTables.tables("sql")
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(LedgerEvent.Opened.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(LedgerEvent.Opened.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("sql_accounts")) (id, owner, balance, moves, score, active)
                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.owner), 0, 0, 0, TRUE)
                     """).run()
             }
-            Handle(LedgerEvent.Moved.self) { event, row in
+            On(LedgerEvent.Moved.self) { event, row in
                 try await Self.updateAccount(
                     row, "balance = balance + \(bind: event.amount), moves = moves + 1, score = score + \(bind: Double(event.amount) / 2)")
             }
-            Handle(LedgerEvent.Renamed.self) { event, row in
+            On(LedgerEvent.Renamed.self) { event, row in
                 try await Self.updateAccount(row, "owner = \(bind: event.owner)")
             }
-            Handle(LedgerEvent.Reset.self) { event, row in
+            On(LedgerEvent.Reset.self) { event, row in
                 try await Self.updateAccount(row, "balance = \(bind: event.balance), active = FALSE")
             }
-            Handle(LedgerEvent.Touched.self) { event, row in
+            On(LedgerEvent.Touched.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("sql_accounts")) (id, owner, active) VALUES (\(bind: row.event.stream.entityID), \(bind: event.owner), TRUE)
                     ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, active = excluded.active
                     """).run()
             }
-            Handle(LedgerEvent.Tagged.self) { event, row in
+            On(LedgerEvent.Tagged.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("sql_tags")) (account, tag, tagged_at)
                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.tag), \(bind: row.event.position))
                     ON CONFLICT (account, tag) DO UPDATE SET tagged_at = excluded.tagged_at
                     """).run()
             }
-            Handle(LedgerEvent.Untagged.self) { event, row in
+            On(LedgerEvent.Untagged.self) { event, row in
                 try await row.sql.raw("""
                     DELETE FROM \(ident: row.table("sql_tags")) WHERE account = \(bind: row.event.stream.entityID) AND tag = \(bind: event.tag)
                     """).run()
             }
-            Handle(LedgerEvent.Audited.self) { _, row in
+            On(LedgerEvent.Audited.self) { _, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("sql_audits")) (position, account, balance)
                     VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID),
                         (SELECT balance FROM \(ident: row.table("sql_accounts")) WHERE id = \(bind: row.event.stream.entityID)))
                     """).run()
             }
-            Handle(LedgerEvent.Closed.self) { _, row in
+            On(LedgerEvent.Closed.self) { _, row in
                 try await row.sql.raw("DELETE FROM \(ident: row.table("sql_accounts")) WHERE id = \(bind: row.event.stream.entityID)").run()
             }
         }
@@ -219,9 +219,9 @@ struct UndeclaredTableProjection: Projection {
     static let version = 1
     static let tables = [ProjectionTable("declared", ["CREATE TABLE {table} (id TEXT PRIMARY KEY)"])]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(LedgerEvent.Opened.self) { _, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(LedgerEvent.Opened.self) { _, row in
                 try await row.insert(into: "undeclared", key: ["id": .text(row.event.stream.entityID)])
             }
         }

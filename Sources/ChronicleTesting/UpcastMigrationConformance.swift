@@ -212,9 +212,9 @@ struct MeetingTimesProjection: Projection {
         ProjectionTable("meeting_times", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, starts_at TEXT NOT NULL, duration_minutes INTEGER NOT NULL)"])
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(UpcastingFixtures.MeetingScheduled.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(UpcastingFixtures.MeetingScheduled.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("meeting_times")) (id, starts_at, duration_minutes)
                     VALUES (\(bind: row.event.stream.entityID), \(bind: event.startsAt), \(bind: event.durationMinutes))

@@ -122,15 +122,15 @@ struct UpcastMeeting: Aggregate, Equatable {
     var moves = 0
 
     static let handlers = EventHandlers<UpcastMeeting> {
-        On(UpcastingFixtures.MeetingScheduled.self) { meeting, event in
+        On(UpcastingFixtures.MeetingScheduled.self) { event, meeting in
             meeting.startsAt = event.startsAt
             meeting.durationMinutes = event.durationMinutes
         }
-        On(UpcastingFixtures.MeetingRescheduled.self) { meeting, event in
+        On(UpcastingFixtures.MeetingRescheduled.self) { event, meeting in
             meeting.startsAt = event.startsAt
             meeting.moves += 1
         }
-        On(UpcastingFixtures.MeetingRelocated.self) { meeting, event in meeting.room = event.room }
+        On(UpcastingFixtures.MeetingRelocated.self) { event, meeting in meeting.room = event.room }
     }
 }
 

@@ -19,9 +19,9 @@ import Testing
         static let version = 1
         static let tables = [ProjectionTable("increments", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, amount INTEGER NOT NULL)"])]
 
-        var handlers: EventReactions<ProjectionContext> {
-            EventReactions {
-                Handle(CounterIncremented.self) { event, row in
+        var handlers: EventHandlers<ProjectionContext> {
+            EventHandlers {
+                On(CounterIncremented.self) { event, row in
                     try await row.sql.raw("INSERT INTO \(ident: row.table("increments")) (position, amount) VALUES (\(bind: row.event.position), \(bind: event.amount))").run()
                 }
             }

@@ -17,9 +17,9 @@ struct PostgresRebuildTests {
         static let version = 1
         static let tables = [ProjectionTable("tally", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY)"])]
 
-        var handlers: EventReactions<ProjectionContext> {
-            EventReactions {
-                Handle(Tallied.self) { _, row in
+        var handlers: EventHandlers<ProjectionContext> {
+            EventHandlers {
+                On(Tallied.self) { _, row in
                     try await row.sql.raw("INSERT INTO \(ident: row.table("tally")) (position) VALUES (\(bind: row.event.position))").run()
                 }
             }

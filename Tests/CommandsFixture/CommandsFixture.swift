@@ -146,9 +146,9 @@ struct CountersProjection: Projection {
     static let version = 1
     static let tables = [ProjectionTable("counters", ["CREATE TABLE {table} (id TEXT PRIMARY KEY, count INTEGER NOT NULL, total INTEGER NOT NULL)"])]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(CounterIncremented.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(CounterIncremented.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("counters")) (id, count, total) VALUES (\(bind: row.event.stream.entityID), 1, \(bind: event.amount))
                     ON CONFLICT (id) DO UPDATE SET count = \(ident: row.table("counters")).count + 1,
@@ -174,10 +174,10 @@ struct IncrementsProjection: Projection {
         var description: String { "cannot count an increment of \(amount)" }
     }
 
-    var handlers: EventReactions<ProjectionContext> {
+    var handlers: EventHandlers<ProjectionContext> {
         let poison = poisonAmount
-        return EventReactions {
-            Handle(CounterIncremented.self) { event, row in
+        return EventHandlers {
+            On(CounterIncremented.self) { event, row in
                 if event.amount == poison { throw Poisoned(amount: event.amount) }
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("increments")) (position, counter, amount)
@@ -194,9 +194,9 @@ struct IncrementsProjectionV2: Projection {
     static let version = 2
     static let tables = [ProjectionTable("increments", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, counter TEXT NOT NULL, cents INTEGER NOT NULL)"])]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(CounterIncremented.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(CounterIncremented.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("increments")) (position, counter, cents)
                     VALUES (\(bind: row.event.position), \(bind: row.event.stream.entityID), \(bind: event.amount * 100))
@@ -210,9 +210,9 @@ struct IncrementsProjectionV2: Projection {
 struct MilestoneReactor: Reactor {
     static let name = "milestones"
 
-    var handlers: EventReactions<ReactionContext> {
-        EventReactions {
-            Handle(CounterIncremented.self) { _, _ in }
+    var handlers: EventHandlers<ReactionContext> {
+        EventHandlers {
+            On(CounterIncremented.self) { _, _ in }
         }
     }
 }

@@ -13,7 +13,7 @@ public struct Counter: SnapshottingAggregate, Equatable {
     public init() {}
 
     public static let handlers = EventHandlers<Counter> {
-        On(CounterIncremented.self) { counter, event in
+        On(CounterIncremented.self) { event, counter in
             counter.count += 1
             counter.total += event.amount
             counter.checksum = (counter.checksum ^ UInt64(bitPattern: Int64(event.amount))) &* 1_099_511_628_211

@@ -108,8 +108,8 @@ struct RetaggedCounter: SnapshottingAggregate {
     var counter = Counter()
 
     static let handlers = EventHandlers<RetaggedCounter> {
-        On(CounterIncremented.self) { state, event in
-            try? Counter.handlers.apply(event, to: &state.counter)
+        On(CounterIncremented.self) { event, state in
+            try? await Counter.handlers.apply(event, to: &state.counter)
         }
     }
 }

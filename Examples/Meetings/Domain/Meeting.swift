@@ -57,7 +57,7 @@ public struct Meeting: Aggregate {
 
     /// How each event changes the state.
     public static let handlers = EventHandlers<Meeting> {
-        On(MeetingScheduled.self) { meeting, event in
+        On(MeetingScheduled.self) { event, meeting in
             meeting.status = .scheduled
             meeting.title = event.title
             meeting.startsAt = event.startsAt
@@ -65,10 +65,10 @@ public struct Meeting: Aggregate {
             meeting.organizerID = event.organizerID
             meeting.responses = Dictionary(uniqueKeysWithValues: event.inviteeIDs.map { ($0, .pending) })
         }
-        On(InvitationAccepted.self) { meeting, event in meeting.responses[event.userID] = .accepted }
-        On(InvitationDeclined.self) { meeting, event in meeting.responses[event.userID] = .declined }
-        On(MeetingRescheduled.self) { meeting, event in meeting.startsAt = event.startsAt }
-        On(MeetingCancelled.self) { meeting, _ in meeting.status = .cancelled }
-        On(MeetingFinished.self) { meeting, _ in meeting.status = .finished }
+        On(InvitationAccepted.self) { event, meeting in meeting.responses[event.userID] = .accepted }
+        On(InvitationDeclined.self) { event, meeting in meeting.responses[event.userID] = .declined }
+        On(MeetingRescheduled.self) { event, meeting in meeting.startsAt = event.startsAt }
+        On(MeetingCancelled.self) { _, meeting in meeting.status = .cancelled }
+        On(MeetingFinished.self) { _, meeting in meeting.status = .finished }
     }
 }

@@ -14,12 +14,12 @@
 ///     var attendees: Set<Int> = []
 ///
 ///     static let handlers = EventHandlers<Meeting> {
-///         On(MeetingScheduled.self) { meeting, event in
+///         On(MeetingScheduled.self) { event, meeting in
 ///             meeting.status = .scheduled
 ///             meeting.invitees = Set(event.inviteeIDs)
 ///         }
-///         On(InvitationAccepted.self) { meeting, event in meeting.attendees.insert(event.userID) }
-///         On(MeetingCancelled.self) { meeting, _ in meeting.status = .cancelled }
+///         On(InvitationAccepted.self) { event, meeting in meeting.attendees.insert(event.userID) }
+///         On(MeetingCancelled.self) { _, meeting in meeting.status = .cancelled }
 ///     }
 /// }
 /// ```

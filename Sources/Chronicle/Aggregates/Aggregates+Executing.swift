@@ -80,7 +80,7 @@ extension Aggregates {
             }
             var changed = loaded
             for event in decided {
-                try C.Target.handlers.apply(event, to: &changed.state)
+                try await C.Target.handlers.apply(event, to: &changed.state)
             }
             let newEvents = try decided.map {
                 try NewEvent($0, id: configuration.makeID(), metadata: context.metadata, coder: configuration.coder)

@@ -47,7 +47,7 @@ extension Aggregates {
                 stream, after: loaded.version, through: lastVersion, limit: configuration.readBatchSize)
             for event in batch {
                 if case .time(let time) = point, event.createdAt > time { break reading }
-                try A.handlers.apply(event, to: &loaded.state)
+                try await A.handlers.apply(event, to: &loaded.state)
                 loaded.version = event.version
             }
             if batch.count < configuration.readBatchSize { break }

@@ -40,7 +40,7 @@ extension MeetingsAPI {
                         code: "version_not_found", message: "The meeting has \(events.last?.version ?? 0) versions, not \(version)."))
             }
             var state = Meeting()
-            for event in events { try Meeting.handlers.apply(event, to: &state) }
+            for event in events { try await Meeting.handlers.apply(event, to: &state) }
             meeting = MeetingView(id: id, state: state, version: version, updatedAt: last.createdAt)
         } else {
             meeting = current
@@ -56,7 +56,7 @@ extension MeetingsAPI {
         let events = try await readSide.database.readStream(StreamName(entityType: Meeting.entityType, entityID: id))
         guard !events.isEmpty else { throw Self.meetingNotFound(id) }
         var state = Meeting()
-        for event in events { try Meeting.handlers.apply(event, to: &state) }
+        for event in events { try await Meeting.handlers.apply(event, to: &state) }
         let user = try context.user()
         guard state.involves(user) else { throw Self.notAParticipant }
         let entries = try events.map { event -> JSONValue in

@@ -34,9 +34,9 @@ struct ActivityProjection: Projection {
         ]),
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(MeetingScheduled.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(MeetingScheduled.self) { event, row in
                 let meetingID = row.event.stream.entityID
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("activity_meetings")) (meeting_id, title, organizer_id)
@@ -52,23 +52,23 @@ struct ActivityProjection: Projection {
                     "\(DemoUsers.name(event.organizerID)) scheduled “\(title)” for \(Self.readable(event.startsAt)), inviting \(invitees)."
                 }
             }
-            Handle(InvitationAccepted.self) { event, row in
+            On(InvitationAccepted.self) { event, row in
                 try await Self.record(row, actor: event.userID, kind: "accepted") { title in "\(DemoUsers.name(event.userID)) accepted “\(title)”." }
             }
-            Handle(InvitationDeclined.self) { event, row in
+            On(InvitationDeclined.self) { event, row in
                 try await Self.record(row, actor: event.userID, kind: "declined") { title in "\(DemoUsers.name(event.userID)) declined “\(title)”." }
             }
-            Handle(MeetingRescheduled.self) { event, row in
+            On(MeetingRescheduled.self) { event, row in
                 try await Self.record(row, kind: "rescheduled") { title, organizer in
                     "\(DemoUsers.name(organizer)) moved “\(title)” from \(Self.readable(event.previousStartsAt)) to \(Self.readable(event.startsAt))."
                 }
             }
-            Handle(MeetingCancelled.self) { event, row in
+            On(MeetingCancelled.self) { event, row in
                 try await Self.record(row, kind: "cancelled") { title, organizer in
                     "\(DemoUsers.name(organizer)) cancelled “\(title)”" + (event.reason.map { ": \($0)" } ?? ".")
                 }
             }
-            Handle(MeetingFinished.self) { _, row in
+            On(MeetingFinished.self) { _, row in
                 try await Self.record(row, kind: "finished") { title, organizer in "\(DemoUsers.name(organizer)) closed “\(title)”." }
             }
         }

@@ -33,9 +33,9 @@ struct MeetingsProjection: Projection {
         ]),
     ]
 
-    var handlers: EventReactions<ProjectionContext> {
-        EventReactions {
-            Handle(MeetingScheduled.self) { event, row in
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(MeetingScheduled.self) { event, row in
                 try await row.sql.raw("""
                     INSERT INTO \(ident: row.table("meetings"))
                         (id, title, starts_at, duration_minutes, organizer_id, status, attendee_count, version, updated_at)
@@ -49,13 +49,13 @@ struct MeetingsProjection: Projection {
                     VALUES \(SQLList(rows, separator: SQLRaw(", ")))
                     """).run()
             }
-            Handle(InvitationAccepted.self) { event, row in try await Self.answer(event.userID, "accepted", row) }
-            Handle(InvitationDeclined.self) { event, row in try await Self.answer(event.userID, "declined", row) }
-            Handle(MeetingRescheduled.self) { event, row in
+            On(InvitationAccepted.self) { event, row in try await Self.answer(event.userID, "accepted", row) }
+            On(InvitationDeclined.self) { event, row in try await Self.answer(event.userID, "declined", row) }
+            On(MeetingRescheduled.self) { event, row in
                 try await Self.updateMeeting(row, "starts_at = \(bind: Timestamp.string(event.startsAt))")
             }
-            Handle(MeetingCancelled.self) { _, row in try await Self.updateMeeting(row, "status = 'cancelled'") }
-            Handle(MeetingFinished.self) { _, row in try await Self.updateMeeting(row, "status = 'finished'") }
+            On(MeetingCancelled.self) { _, row in try await Self.updateMeeting(row, "status = 'cancelled'") }
+            On(MeetingFinished.self) { _, row in try await Self.updateMeeting(row, "status = 'finished'") }
         }
     }
 

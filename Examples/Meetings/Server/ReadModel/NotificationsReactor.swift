@@ -16,9 +16,9 @@ struct NotificationsReactor: Reactor {
     let outbox: Outbox
     let meetings: Aggregates
 
-    var handlers: EventReactions<ReactionContext> {
-        EventReactions {
-            Handle(MeetingScheduled.self) { event, reaction in
+    var handlers: EventHandlers<ReactionContext> {
+        EventHandlers {
+            On(MeetingScheduled.self) { event, reaction in
                 try await outbox.enqueue(
                     event.inviteeIDs.map { invitee in
                         Outbox.Mail(
@@ -26,7 +26,7 @@ struct NotificationsReactor: Reactor {
                             body: "\(DemoUsers.name(event.organizerID)) invites you to “\(event.title)” on \(ActivityProjection.readable(event.startsAt)), for \(event.durationMinutes) minutes.")
                     }, idempotencyKey: reaction.idempotencyKey)
             }
-            Handle(MeetingRescheduled.self) { event, reaction in
+            On(MeetingRescheduled.self) { event, reaction in
                 let meeting = try await meeting(of: reaction)
                 try await outbox.enqueue(
                     Self.stillComing(meeting).map { invitee in
@@ -35,7 +35,7 @@ struct NotificationsReactor: Reactor {
                             body: "“\(meeting.title)” now starts on \(ActivityProjection.readable(event.startsAt)) instead of \(ActivityProjection.readable(event.previousStartsAt)).")
                     }, idempotencyKey: reaction.idempotencyKey)
             }
-            Handle(MeetingCancelled.self) { event, reaction in
+            On(MeetingCancelled.self) { event, reaction in
                 let meeting = try await meeting(of: reaction)
                 try await outbox.enqueue(
                     Self.stillComing(meeting).map { invitee in
