@@ -1,6 +1,6 @@
 import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 extension EventStoreConformance {
     /// 50 concurrent writers on one entity: one winner per version, no gaps.

@@ -1,6 +1,6 @@
 import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 extension EventStoreConformance {
     /// `.noEvents` admits only a new entity.

@@ -1,7 +1,7 @@
 import Chronicle
 import ChronicleSQL
 import Foundation
-public import Testing
+import Testing
 
 extension EventStoreConformance {
     /// An empty or malformed event type is refused.

@@ -1,6 +1,6 @@
 import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 extension EventStoreConformance {
     /// An entity reads in version order, in batches, and up to a version.

@@ -1,6 +1,6 @@
 import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 extension EventStoreConformance {
     /// Appended events read back identical, per entity and in the log.

@@ -1,6 +1,6 @@
 import Chronicle
 import ChronicleSQL
-public import Testing
+import Testing
 
 /// The checks every `EventStore` must pass, written once and run by every driver.
 ///
@@ -23,7 +23,7 @@ public import Testing
 ///
 /// Every check starts from an empty store and is an independent function, so a failure names
 /// the broken behaviour; its `sourceLocation` points at the driver's own test.
-public struct EventStoreConformance: Sendable {
+struct EventStoreConformance: Sendable {
     /// Opens an empty store with the given limits, runs the body on it, and cleans up.
     public typealias StoreScope = ChronicleTesting.StoreScope
 
@@ -33,7 +33,7 @@ public struct EventStoreConformance: Sendable {
     ///
     /// - Parameter withStore: Opens a new, empty store with the given limits, calls the body
     ///   with it, and closes it afterwards (also when the body throws).
-    public init(withStore: @escaping StoreScope) {
+    init(withStore: @escaping StoreScope) {
         self.scope = withStore
     }
 

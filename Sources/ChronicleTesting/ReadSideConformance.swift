@@ -3,7 +3,7 @@ import ChronicleProjections
 import ChronicleSQL
 import Foundation
 import SQLKit
-public import Testing
+import Testing
 
 /// The checks every `SQLEventStore` must pass with a
 /// `ReadSide`: inline and async projections, failures, crashes, reactors and
@@ -15,11 +15,11 @@ public import Testing
 ///     try await ReadSideConformance(withStore: Self.store).run(check)
 /// }
 /// ```
-public struct ReadSideConformance: Sendable {
-    let scope: StoreScope
+struct ReadSideConformance: Sendable {
+    let scope: SQLStoreScope
 
     /// Creates the suite for a driver whose store is a projection database.
-    public init(withStore: @escaping StoreScope) {
+    init(withStore: @escaping SQLStoreScope) {
         self.scope = withStore
     }
 
@@ -97,7 +97,7 @@ public struct ReadSideConformance: Sendable {
     /// Runs one check.
     public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await scope(EventLimits()) { store in
-            let database = try #require(store as? any SQLEventStore, "\(type(of: store)) is not a SQLEventStore", sourceLocation: sourceLocation)
+            let database = store
             let suite = ReadSideChecks(database: database, sourceLocation: sourceLocation)
             switch check {
             case .appliesInlineProjectionsWithTheAppend: try await suite.appliesInlineProjectionsWithTheAppend()

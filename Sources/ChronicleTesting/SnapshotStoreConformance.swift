@@ -1,6 +1,6 @@
 import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 /// The checks every `SnapshotStore` must pass, written once and run by every driver.
 ///
@@ -10,13 +10,13 @@ public import Testing
 ///     try await SnapshotStoreConformance { limits, body in … }.run(check)
 /// }
 /// ```
-public struct SnapshotStoreConformance: Sendable {
-    let scope: EventStoreConformance.StoreScope
+struct SnapshotStoreConformance: Sendable {
+    let scope: SnapshotStoreScope
 
     /// Creates the suite for a driver whose store is also a snapshot store.
     ///
     /// - Parameter withStore: Opens a new, empty store, calls the body with it, and closes it.
-    public init(withStore: @escaping EventStoreConformance.StoreScope) {
+    init(withStore: @escaping SnapshotStoreScope) {
         self.scope = withStore
     }
 
@@ -45,8 +45,7 @@ public struct SnapshotStoreConformance: Sendable {
     /// Runs one check.
     public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await scope(EventLimits()) { store in
-            let snapshots = try #require(store as? any SnapshotStore, "\(type(of: store)) is not a SnapshotStore", sourceLocation: sourceLocation)
-            try await run(check, on: snapshots, sourceLocation: sourceLocation)
+            try await run(check, on: store, sourceLocation: sourceLocation)
         }
     }
 

@@ -2,7 +2,7 @@ import Chronicle
 import ChronicleSQL
 import Foundation
 import PropertyBased
-public import Testing
+import Testing
 
 /// A property-based check of a store: random runs of appends (every kind of expected version,
 /// several events at once, repeated ids, text no database stores), concurrent appends, reads of
@@ -22,14 +22,14 @@ public import Testing
 ///     await StoreModelCheck(withStore: sqliteStore).run(cases: StoreModelCheck.cases(default: 30))
 /// }
 /// ```
-public struct StoreModelCheck: Sendable {
-    let scope: StoreScope
+struct StoreModelCheck: Sendable {
+    let scope: SnapshotStoreScope
 
     /// Creates the check for a driver.
     ///
     /// - Parameter withStore: Opens a new, empty store (each run gets its own), calls the body
     ///   with it, and closes it. The store must be a `SnapshotStore` too.
-    public init(withStore: @escaping StoreScope) {
+    init(withStore: @escaping SnapshotStoreScope) {
         self.scope = withStore
     }
 
@@ -50,7 +50,7 @@ public struct StoreModelCheck: Sendable {
         await propertyCheck(count: cases, input: StoreOperation.runs(maximumLength: maximumLength)) { operations in
             do {
                 try await scope(EventLimits()) { store in
-                    var run = try StoreModelRun(store: store, sourceLocation: sourceLocation)
+                    var run = StoreModelRun(store: store, sourceLocation: sourceLocation)
                     for operation in operations {
                         try await run.perform(operation)
                     }
@@ -71,9 +71,9 @@ struct StoreModelRun {
     let sourceLocation: SourceLocation
     var model = StoreModel()
 
-    init(store: any EventStore, sourceLocation: SourceLocation) throws {
+    init(store: any EventStore & SnapshotStore, sourceLocation: SourceLocation) {
         self.store = store
-        self.snapshots = try #require(store as? any SnapshotStore, "\(type(of: store)) is not a SnapshotStore", sourceLocation: sourceLocation)
+        self.snapshots = store
         self.sourceLocation = sourceLocation
     }
 

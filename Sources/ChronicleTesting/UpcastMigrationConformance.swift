@@ -1,10 +1,10 @@
-public import Chronicle
+import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
 import ChronicleSQL
 import Foundation
 import SQLKit
-public import Testing
+import Testing
 
 /// The checks of upcasting migrations that every database store runs: an interrupted
 /// migration resumes and ends with every event at its current version and nothing else
@@ -16,12 +16,12 @@ public import Testing
 ///     try await UpcastMigrationConformance { upcasters in storeScope(upcasters) }.run(check)
 /// }
 /// ```
-public struct UpcastMigrationConformance: Sendable {
-    let makeStore: @Sendable (Upcasters) -> StoreScope
+struct UpcastMigrationConformance: Sendable {
+    let makeStore: @Sendable (Upcasters) -> SQLStoreScope
 
     /// Creates the suite for a driver: `makeStore` opens a store that reads through the given
     /// upcasters and keeps projections (a `SQLEventStore`).
-    public init(makeStore: @escaping @Sendable (Upcasters) -> StoreScope) {
+    init(makeStore: @escaping @Sendable (Upcasters) -> SQLStoreScope) {
         self.makeStore = makeStore
     }
 
@@ -42,7 +42,7 @@ public struct UpcastMigrationConformance: Sendable {
     /// Runs one check.
     public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await makeStore(try UpcastingFixtures.upcasters())(EventLimits()) { store in
-            let database = try #require(store as? any SQLEventStore, "the store keeps no projections", sourceLocation: sourceLocation)
+            let database = store
             let checks = UpcastMigrationChecks(database: database, sourceLocation: sourceLocation)
             switch check {
             case .resumesAnInterruptedMigration: try await checks.resumesAnInterruptedMigration()

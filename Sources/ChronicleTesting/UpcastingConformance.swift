@@ -1,6 +1,6 @@
-public import Chronicle
+import Chronicle
 import Foundation
-public import Testing
+import Testing
 
 /// The checks of reading through upcasters that every store driver runs: a chain of steps, a
 /// rename, a split, events read the same through every read path.
@@ -11,11 +11,11 @@ public import Testing
 ///     try await UpcastingConformance { upcasters in storeScope(upcasters) }.run(check)
 /// }
 /// ```
-public struct UpcastingConformance: Sendable {
+struct UpcastingConformance: Sendable {
     let makeStore: @Sendable (Upcasters) -> StoreScope
 
     /// Creates the suite for a driver: `makeStore` opens a store that reads through the given upcasters.
-    public init(makeStore: @escaping @Sendable (Upcasters) -> StoreScope) {
+    init(makeStore: @escaping @Sendable (Upcasters) -> StoreScope) {
         self.makeStore = makeStore
     }
 

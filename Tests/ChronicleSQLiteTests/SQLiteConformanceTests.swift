@@ -6,59 +6,36 @@ import Testing
 
 @Suite("Conformance: SQLite")
 struct SQLiteConformanceTests {
-    /// Opens an empty store for one check.
-    static let store: EventStoreConformance.StoreScope = store(upcasters: Upcasters())
+    typealias Checks = Conformance<SQLiteEventStore>
+    static let conformance = Checks(open: open)
+    @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.readSideChecks) func readSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.upcastMigrationChecks) func upcastMigration(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test func model() async { await Self.conformance.runModel(cases: 40) }
 
-    /// Opens an empty store reading through upcasters.
+    /// Opens an empty store for one check, in a directory of its own.
     ///
     /// Writes may wait 60 s rather than the default 5 s: the checks queue hundreds of
     /// concurrent appends on a machine that the whole suite shares. The fault tests check the
     /// defaults.
-    static func store(upcasters: Upcasters) -> EventStoreConformance.StoreScope {
-        { limits, body in
-            try await withTemporaryDirectory { directory in
-                let store = try await SQLiteEventStore(
-                    configuration: .init(
-                        path: directory.appendingPathComponent("events.sqlite").path, limits: limits,
-                        busyTimeout: .seconds(60), writerTimeout: .seconds(60), upcasters: upcasters))
-                do {
-                    try await body(store)
-                } catch {
-                    try await store.close()
-                    throw error
-                }
+    @Sendable static func open(_ options: StoreOptions, _ body: @Sendable (SQLiteEventStore) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLiteEventStore(
+                configuration: .init(
+                    path: directory.appendingPathComponent("events.sqlite").path, limits: options.limits,
+                    busyTimeout: .seconds(60), writerTimeout: .seconds(60), upcasters: options.upcasters))
+            do {
+                try await body(store)
+            } catch {
                 try await store.close()
+                throw error
             }
+            try await store.close()
         }
     }
 
-    @Test(arguments: EventStoreConformance.Check.allCases)
-    func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await EventStoreConformance(withStore: Self.store).run(check)
-    }
-
-    /// Random runs against the model: 40 by default, `CHRONICLE_MODEL_CASES` for more.
-    @Test func model() async {
-        await StoreModelCheck(withStore: Self.store).run(cases: StoreModelCheck.cases(default: 40))
-    }
-
-    @Test(arguments: SnapshotStoreConformance.Check.allCases)
-    func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
-        try await SnapshotStoreConformance(withStore: Self.store).run(check)
-    }
-
-    @Test(arguments: ReadSideConformance.Check.allCases)
-    func readSide(_ check: ReadSideConformance.Check) async throws {
-        try await ReadSideConformance(withStore: Self.store).run(check)
-    }
-
-    @Test(arguments: UpcastingConformance.Check.allCases)
-    func upcasting(_ check: UpcastingConformance.Check) async throws {
-        try await UpcastingConformance { Self.store(upcasters: $0) }.run(check)
-    }
-
-    @Test(arguments: UpcastMigrationConformance.Check.allCases)
-    func upcastMigration(_ check: UpcastMigrationConformance.Check) async throws {
-        try await UpcastMigrationConformance { Self.store(upcasters: $0) }.run(check)
-    }
+    /// The same stores, for the write side's checks.
+    static let store: StoreScope = { limits, body in try await open(StoreOptions(limits: limits)) { try await body($0) } }
 }

@@ -4,30 +4,15 @@ import Testing
 
 @Suite("Conformance: in-memory")
 struct InMemoryConformanceTests {
-    /// Opens an empty store for one check.
-    static let store: EventStoreConformance.StoreScope = { limits, body in
-        try await body(InMemoryEventStore(limits: limits))
-    }
+    typealias Checks = Conformance<InMemoryEventStore>
+    static let conformance = Checks(open: open)
+    @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test func model() async { await Self.conformance.runModel(cases: 200) }
 
-    @Test(arguments: EventStoreConformance.Check.allCases)
-    func conformance(_ check: EventStoreConformance.Check) async throws {
-        try await EventStoreConformance(withStore: Self.store).run(check)
-    }
-
-    /// Random runs against the model: 200 by default, `CHRONICLE_MODEL_CASES` for more.
-    @Test func model() async {
-        await StoreModelCheck(withStore: Self.store).run(cases: StoreModelCheck.cases(default: 200))
-    }
-
-    @Test(arguments: SnapshotStoreConformance.Check.allCases)
-    func snapshots(_ check: SnapshotStoreConformance.Check) async throws {
-        try await SnapshotStoreConformance(withStore: Self.store).run(check)
-    }
-
-    @Test(arguments: UpcastingConformance.Check.allCases)
-    func upcasting(_ check: UpcastingConformance.Check) async throws {
-        try await UpcastingConformance { upcasters in
-            { limits, body in try await body(InMemoryEventStore(limits: limits, upcasters: upcasters)) }
-        }.run(check)
+    /// A new store for one check.
+    @Sendable static func open(_ options: StoreOptions, _ body: @Sendable (InMemoryEventStore) async throws -> Void) async throws {
+        try await body(InMemoryEventStore(limits: options.limits, upcasters: options.upcasters))
     }
 }

@@ -1,0 +1,149 @@
+public import Chronicle
+public import ChronicleSQL
+public import Testing
+
+/// What a conformance check asks of the store it opens.
+public struct StoreOptions: Sendable {
+    /// The size limits the store must enforce.
+    public var limits: EventLimits
+    /// The upcasting steps the store must apply to every event it reads.
+    public var upcasters: Upcasters
+
+    /// Options with the given limits and upcasters.
+    public init(limits: EventLimits = EventLimits(), upcasters: Upcasters = Upcasters()) {
+        self.limits = limits
+        self.upcasters = upcasters
+    }
+}
+
+/// Every conformance check a store driver must pass, through one entry point.
+///
+/// A driver gives one function that opens a new, empty store with the ``StoreOptions`` asked
+/// for, runs the body, and closes the store; the suites its store's type allows then take one
+/// line each. The suites for SQL stores (``readSideChecks``, ``upcastMigrationChecks``) exist
+/// only where `Store` is a `SQLEventStore`: a missing capability is a compile error, not a
+/// failing check.
+///
+/// ```swift
+/// @Suite("Conformance: SQLite")
+/// struct SQLiteConformanceTests {
+///     typealias Checks = Conformance<SQLiteEventStore>
+///     static let conformance = Checks { options, body in
+///         try await withTemporarySQLiteStore(limits: options.limits, upcasters: options.upcasters, body)
+///     }
+///     @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test(arguments: Checks.readSideChecks) func readSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test(arguments: Checks.upcastMigrationChecks) func upcastMigration(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test func model() async { await Self.conformance.runModel() }
+/// }
+/// ```
+public struct Conformance<Store: EventStore & SnapshotStore>: Sendable {
+    /// Opens a new, empty store with the options, runs the body with it, and closes it
+    /// afterwards (also when the body throws).
+    public typealias Open = @Sendable (_ options: StoreOptions, _ body: @Sendable (Store) async throws -> Void) async throws -> Void
+
+    /// One check of one suite.
+    public struct Check: Sendable, CustomTestStringConvertible {
+        /// The suite and the check, as shown in test output: `readSide/rebuildsOffline`.
+        public let testDescription: String
+        let run: @Sendable (Conformance, SourceLocation) async throws -> Void
+    }
+
+    let open: Open
+
+    /// The checks of a driver whose stores `open` opens.
+    public init(open: @escaping Open) {
+        self.open = open
+    }
+
+    /// Runs one check; a failure points at the caller's line.
+    public func run(_ check: Check, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await check.run(self, sourceLocation)
+    }
+
+    /// Random runs of appends, reads and snapshots against a model of the store
+    /// (`CHRONICLE_MODEL_CASES` runs, or `cases`).
+    public func runModel(cases: Int = 40, sourceLocation: SourceLocation = #_sourceLocation) async {
+        await StoreModelCheck(withStore: snapshotScope()).run(cases: StoreModelCheck.cases(default: cases), sourceLocation: sourceLocation)
+    }
+
+    /// Appending, reading, expected versions, invalid input, concurrency: what every event store does.
+    public static var eventStoreChecks: [Check] {
+        EventStoreConformance.Check.allCases.map { check in
+            Check(testDescription: "events/\(check.rawValue)") { conformance, location in
+                try await EventStoreConformance(withStore: conformance.scope()).run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Keeping, replacing and refusing snapshots.
+    public static var snapshotChecks: [Check] {
+        SnapshotStoreConformance.Check.allCases.map { check in
+            Check(testDescription: "snapshots/\(check.rawValue)") { conformance, location in
+                try await SnapshotStoreConformance(withStore: conformance.snapshotScope()).run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Reading old schema versions through upcasters.
+    public static var upcastingChecks: [Check] {
+        UpcastingConformance.Check.allCases.map { check in
+            Check(testDescription: "upcasting/\(check.rawValue)") { conformance, location in
+                try await UpcastingConformance { upcasters in conformance.scope(upcasters: upcasters) }.run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Any store, for the suites that need no more.
+    func scope(upcasters: Upcasters = Upcasters()) -> StoreScope {
+        let open = open
+        return { limits, body in try await open(StoreOptions(limits: limits, upcasters: upcasters)) { try await body($0) } }
+    }
+
+    /// A store that keeps snapshots.
+    func snapshotScope() -> SnapshotStoreScope {
+        let open = open
+        return { limits, body in try await open(StoreOptions(limits: limits)) { try await body($0) } }
+    }
+}
+
+extension Conformance where Store: SQLEventStore {
+    /// Projections, reactors, failures, rebuilds and the store's own tables, with a `ReadSide`.
+    public static var readSideChecks: [Check] {
+        ReadSideConformance.Check.allCases.map { check in
+            Check(testDescription: "readSide/\(check.rawValue)") { conformance, location in
+                try await ReadSideConformance(withStore: conformance.sqlScope()).run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Rewriting stored events to their current schema versions.
+    public static var upcastMigrationChecks: [Check] {
+        UpcastMigrationConformance.Check.allCases.map { check in
+            Check(testDescription: "upcastMigration/\(check.rawValue)") { conformance, location in
+                try await UpcastMigrationConformance { upcasters in conformance.sqlScope(upcasters: upcasters) }.run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Every check a SQL store passes: all the suites above.
+    public static var sqlStoreChecks: [Check] {
+        eventStoreChecks + snapshotChecks + upcastingChecks + readSideChecks + upcastMigrationChecks
+    }
+
+    /// A SQL store.
+    func sqlScope(upcasters: Upcasters = Upcasters()) -> SQLStoreScope {
+        let open = open
+        return { limits, body in try await open(StoreOptions(limits: limits, upcasters: upcasters)) { try await body($0) } }
+    }
+}
+
+/// Opens a new, empty store that keeps snapshots, runs the body with it, and closes it.
+typealias SnapshotStoreScope = @Sendable (
+    _ limits: EventLimits, _ body: @Sendable (any EventStore & SnapshotStore) async throws -> Void
+) async throws -> Void
+
+/// Opens a new, empty SQL store, runs the body with it, and closes it.
+typealias SQLStoreScope = @Sendable (_ limits: EventLimits, _ body: @Sendable (any SQLEventStore) async throws -> Void) async throws -> Void
