@@ -13,13 +13,17 @@ import PostgresNIO
 ///    projection handles one of its event types. Zero rows inserted means the append was
 ///    refused; the store then asks why.
 struct AppendStatement: PostgresPreparedStatement {
-    static let sql = """
+    static let sql = appendSQL(reserving: "SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)")
+
+    /// The append's SQL, with the CTE `reserved` that gives its transaction id and first position.
+    static func appendSQL(reserving reserved: String) -> String {
+        """
         WITH newest AS (
             SELECT version, entity_type FROM chronicle_events WHERE entity_id = $2 ORDER BY version DESC LIMIT 1
         ), current AS (
             SELECT coalesce((SELECT version FROM newest), 0) AS version, (SELECT entity_type FROM newest) AS entity_type
         ), reserved AS (
-            SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)
+            \(reserved)
         )
         INSERT INTO chronicle_events (position, transaction_id, event_id, entity_type, entity_id, version,
                             event_type, schema_version, meta, data, created_at)
@@ -34,6 +38,7 @@ struct AppendStatement: PostgresPreparedStatement {
               SELECT 1 FROM chronicle_projections p WHERE p.mode = 'inline' AND p.event_types::jsonb ?| $6::text[]))
         RETURNING position, version
         """
+    }
 
     typealias Row = (position: Int64, version: Int)
 

@@ -15,18 +15,7 @@ extension PostgresEventStore {
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        let result = try await groupCommit.append(
-            append,
-            writeAlone: { append in
-                try await append.retryingLostRaces {
-                    try await self.withConnection { connection in
-                        try await self.insert(append, on: connection, insideTransaction: false)
-                    }
-                }
-            },
-            writeGroup: { appends in await self.insert(appends) })
-        announceAppend()
-        return result
+        return try await pipeline.append(append, by: self)
     }
 
     /// Appends events to one entity inside a transaction the caller runs.
@@ -58,7 +47,7 @@ extension PostgresEventStore {
     /// and tells what became of each: written, refused (its expectation did not hold, or the
     /// statement failed on the server and wrote nothing), or failed (the connection was lost and
     /// whether the group committed is unknown).
-    func insert(_ appends: [PreparedAppend]) async -> [GroupCommit.Outcome] {
+    func insert(_ appends: [PreparedAppend]) async -> [AppendOutcome] {
         let rows: [String: [(version: Int, position: Int64)]]
         do {
             rows = try await withConnection { connection in
@@ -73,19 +62,32 @@ extension PostgresEventStore {
             if Self.serverError(in: error) != nil { return appends.map { _ in .refused } }
             return appends.map { _ in .failed(error) }
         }
-        return GroupCommit.outcomes(of: appends, writtenRows: rows)
+        return AppendOutcome.outcomes(of: appends, writtenRows: rows)
     }
 
     /// Runs the append statement and explains a refusal on the same connection, which is still
     /// usable after a failed statement unless it is inside the caller's (now aborted) transaction.
+    ///
+    /// With `reserved` positions (the transaction's, taken when it began), the append is
+    /// written at them (`ReservedAppendStatement`); otherwise it takes its own.
     func insert(
-        _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool, appliesInlineProjections: Bool = false
+        _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool, appliesInlineProjections: Bool = false,
+        reserved: PositionReservation.Slice? = nil
     ) async throws -> AppendResult {
         var positions: [Int: Int64] = [:]  // by version
-        let statement = AppendStatement(append: append, appliesInlineProjections: appliesInlineProjections)
         do {
-            for try await row in try await connection.execute(statement, logger: configuration.logger) {
-                positions[row.version] = row.position
+            if let reserved {
+                let statement = ReservedAppendStatement(
+                    append: append, appliesInlineProjections: appliesInlineProjections, transactionID: reserved.transactionID,
+                    firstPosition: reserved.firstPosition)
+                for try await row in try await connection.execute(statement, logger: configuration.logger) {
+                    positions[row.version] = row.position
+                }
+            } else {
+                let statement = AppendStatement(append: append, appliesInlineProjections: appliesInlineProjections)
+                for try await row in try await connection.execute(statement, logger: configuration.logger) {
+                    positions[row.version] = row.position
+                }
             }
         } catch {
             let problem = Self.translate(error, of: append)

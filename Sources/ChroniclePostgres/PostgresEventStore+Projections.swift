@@ -47,18 +47,9 @@ extension PostgresEventStore: SQLEventStore {
     ) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        let result = try await append.retryingLostRaces {
-            try await inTransaction(.whole) { connection in
-                for projection in projections.sorted() {
-                    try await connection.query(Self.projectionLock(projection, shared: true), logger: self.configuration.logger)
-                }
-                let result = try await self.insert(append, on: connection, insideTransaction: true, appliesInlineProjections: true)
-                try await work(self.sql(on: connection), result)
-                return result
-            }
+        return try await pipeline.append(append, sharingLocksOf: projections, by: self) { transaction, result in
+            try await work(self.sql(on: transaction.connection), result)
         }
-        announceAppend()
-        return result
     }
 
     /// Every committed event after a position, none held back. See `SQLEventStore`.
@@ -97,7 +88,7 @@ extension PostgresEventStore: SQLEventStore {
 
     /// Runs work in a transaction on a pooled connection, within the store's deadline,
     /// rethrowing the work's own error.
-    private func inTransaction<Result: Sendable>(
+    func inTransaction<Result: Sendable>(
         _ bound: Bound, _ work: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await withConnection(bound) { connection in
@@ -108,7 +99,7 @@ extension PostgresEventStore: SQLEventStore {
     }
 
     /// SQL on a connection whose errors come out translated (see ``translate(_:stream:)``).
-    private func sql(on connection: PostgresConnection) -> any SQLDatabase {
+    func sql(on connection: PostgresConnection) -> any SQLDatabase {
         TranslatingSQLDatabase(connection.sql(logger: configuration.logger)) { Self.translate($0) }
     }
 }

@@ -92,7 +92,8 @@ public final class PostgresEventStore: EventStore, Service {
     let clientStarted: StartGate
 
     /// Groups the appends that arrive while others are written.
-    let groupCommit: GroupCommit
+    /// Writes appends, grouping those that wait for a turn (see `Configuration.appendGroups`).
+    let pipeline: AppendPipeline<PostgresEventStore>
 
     /// Signals appends to this process's runners.
     let appended = AppendBroadcast()
@@ -117,7 +118,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = false
         self.endpoint = nil
         self.clientStarted = StartGate(open: true)
-        self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
+        self.pipeline = AppendPipeline(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
     /// Creates a store and its own client from a connection URL.
@@ -148,7 +149,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = true
         self.endpoint = endpoint
         self.clientStarted = StartGate(open: false)
-        self.groupCommit = GroupCommit(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
+        self.pipeline = AppendPipeline(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
     }
 
     /// Runs the store until the task is cancelled or the service group shuts down: its client
@@ -177,7 +178,7 @@ public final class PostgresEventStore: EventStore, Service {
     }
 
     /// Signals an append to this process's runners, and queues its announcement to others.
-    func announceAppend() {
+    public func announceAppend() {
         appended.signal()
         announcements.continuation.yield()
     }

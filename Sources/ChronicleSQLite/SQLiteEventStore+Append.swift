@@ -12,25 +12,16 @@ extension SQLiteEventStore {
     /// written together, one statement and one commit for the group (`GroupCommit`). A
     /// concurrent append from another process that wins the race trips the unique
     /// `(entity_id, version)` index and turns into `EventStoreError.Code.wrongExpectedVersion`.
+    /// The steps around the database work are `AppendPipeline`'s.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        let result: AppendResult
         do {
-            result = try await groupCommit.append(
-                append,
-                writeAlone: { append in
-                    try await self.writeLock.withLock(waitingAtMost: self.configuration.writerTimeout) {
-                        try await append.retryingLostRaces { try await self.insert(append, insideTransaction: false) }
-                    }
-                },
-                writeGroup: { appends in await self.insert(appends) })
+            return try await pipeline.append(append, by: self)
         } catch {
             throw Self.translate(error, stream: stream)
         }
-        appended.signal()
-        return result
     }
 
     /// Inserts the events after the entity's current version, each statement checking the

@@ -10,7 +10,7 @@ extension SQLiteEventStore {
     /// Writes a group of appends to different entities with one statement, one transaction and
     /// one commit, and tells what became of each: written, or refused (its expectation did not
     /// hold, or the statement failed and wrote nothing), which is then written alone.
-    func insert(_ appends: [PreparedAppend]) async -> [GroupCommit.Outcome] {
+    func insert(_ appends: [PreparedAppend]) async -> [AppendOutcome] {
         let (sql, binds) = Self.groupInsertStatement(for: appends)
         var rows: [String: [(version: Int, position: Int64)]] = [:]
         do {
@@ -29,7 +29,7 @@ extension SQLiteEventStore {
             let failure = Self.translate(error)
             return appends.map { _ in .failed(failure) }
         }
-        return GroupCommit.outcomes(of: appends, writtenRows: rows)
+        return AppendOutcome.outcomes(of: appends, writtenRows: rows)
     }
 
     /// The insert of a group's events, as one statement:

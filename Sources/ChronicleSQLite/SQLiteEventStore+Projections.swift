@@ -34,22 +34,13 @@ extension SQLiteEventStore: SQLEventStore {
     ) async throws -> AppendResult {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        let result: AppendResult
         do {
-            result = try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) {
-                try await append.retryingLostRaces {
-                    try await self.inTransaction {
-                        let result = try await self.insert(append, insideTransaction: true, appliesInlineProjections: true)
-                        try await work(self.sql(on: self.writer), result)
-                        return result
-                    }
-                }
+            return try await pipeline.append(append, sharingLocksOf: projections, by: self) { transaction, result in
+                try await work(self.sql(on: transaction.connection), result)
             }
         } catch {
             throw Self.translate(error, stream: stream)
         }
-        appended.signal()
-        return result
     }
 
     /// The log: SQLite commits one writer at a time, so nothing is ever held back.
@@ -69,7 +60,7 @@ extension SQLiteEventStore: SQLEventStore {
     }
 
     /// SQL on a connection whose errors come out translated (see ``translate(_:stream:)``).
-    private func sql(on connection: SQLiteConnection) -> any SQLDatabase {
+    func sql(on connection: SQLiteConnection) -> any SQLDatabase {
         TranslatingSQLDatabase(connection.sql()) { Self.translate($0) }
     }
 
@@ -81,7 +72,7 @@ extension SQLiteEventStore: SQLEventStore {
 
     /// Runs work between `BEGIN IMMEDIATE` and `COMMIT`, rolling back when it throws. The caller
     /// holds the write lock.
-    private func inTransaction<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result {
+    func inTransaction<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result {
         try await writer.runTransactionStatement("BEGIN IMMEDIATE")
         do {
             let result = try await work()

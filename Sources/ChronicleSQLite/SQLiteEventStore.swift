@@ -89,8 +89,9 @@ public final class SQLiteEventStore: EventStore {
     let writeLock = AsyncLock()
     /// Whether ``close()`` has run; read and written under `writeLock` only.
     private let closing = Closing()
-    /// Groups the appends that wait for the writer: SQLite writes one transaction at a time.
-    let groupCommit = GroupCommit(maximumGroups: 1, maximumEvents: SQLiteEventStore.maximumEventsPerGroup)
+    /// Writes appends, grouping those that wait for the writer: SQLite writes one transaction
+    /// at a time.
+    let pipeline = AppendPipeline<SQLiteEventStore>(maximumGroups: 1, maximumEvents: SQLiteEventStore.maximumEventsPerGroup)
     let appended = AppendBroadcast()
 
     /// Opens (and by default creates and migrates) the store at a path.

@@ -29,6 +29,9 @@ struct ReadSideConformance: Sendable {
         case appliesInlineProjectionsWithTheAppend
         /// A failing inline handler fails the append: no event, no row.
         case rollsBackInlineProjectionsWithTheAppend
+        /// Appends with inline projections made at the same time are written (grouped where the
+        /// store groups them), each with its rows; one whose projection fails fails alone.
+        case groupsInlineAppendsAndFailsOnlyTheFailingOne
         /// Async projections follow the log in batches.
         case followsTheLogWithAsyncProjections
         /// A failing async projection stops at its event and retries; the others go on.
@@ -102,6 +105,7 @@ struct ReadSideConformance: Sendable {
             switch check {
             case .appliesInlineProjectionsWithTheAppend: try await suite.appliesInlineProjectionsWithTheAppend()
             case .rollsBackInlineProjectionsWithTheAppend: try await suite.rollsBackInlineProjectionsWithTheAppend()
+            case .groupsInlineAppendsAndFailsOnlyTheFailingOne: try await suite.groupsInlineAppendsAndFailsOnlyTheFailingOne()
             case .followsTheLogWithAsyncProjections: try await suite.followsTheLogWithAsyncProjections()
             case .stopsAFailingProjectionAndRetries: try await suite.stopsAFailingProjectionAndRetries()
             case .survivesAStopInTheMiddleOfABatch: try await suite.survivesAStopInTheMiddleOfABatch()

@@ -329,3 +329,20 @@ struct ChosenTableProjection: Projection {
         }
     }
 }
+
+/// A row per deposit, inline beside ``BalancesProjection``; its handler fails for a deposit of
+/// 13, every time.
+struct UnluckyDepositsProjection: Projection {
+    static let name = "unlucky"
+    static let version = 1
+    static let tables = [ProjectionTable("unlucky", ["CREATE TABLE {table} (position BIGINT PRIMARY KEY, amount INTEGER NOT NULL)"])]
+
+    var handlers: EventHandlers<ProjectionContext> {
+        EventHandlers {
+            On(Deposited.self) { event, row in
+                if event.amount == 13 { throw FixtureFailure(position: row.event.position) }
+                try await row.sql.raw("INSERT INTO \(ident: row.table("unlucky")) (position, amount) VALUES (\(bind: row.event.position), \(bind: event.amount))").run()
+            }
+        }
+    }
+}

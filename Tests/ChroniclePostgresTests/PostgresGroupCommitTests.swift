@@ -1,8 +1,10 @@
 import Chronicle
 import ChroniclePostgres
+import ChronicleProjections
 import Foundation
 import Logging
 import PostgresNIO
+import SQLKit
 import Testing
 
 /// Appends that arrive while others are written commit together (see `GroupCommit`); these
@@ -50,6 +52,32 @@ struct PostgresGroupCommitTests {
                 let positions = members.map(\.position).sorted()
                 #expect(positions == Array(positions[0]...(positions[0] + Int64(positions.count) - 1)), "transaction \(transaction)")
             }
+        }
+    }
+
+    /// Appends through inline projections made at the same time share transactions too, each
+    /// with its projection's row written at its own position.
+    @Test func concurrentInlineAppendsCommitTogether() async throws {
+        try await TestDatabase.withStore(appendGroups: 1) { store in
+            let readSide = ReadSide(database: store, inline: [PostgresRebuildTests.Tally()])
+            try await readSide.migrate()
+            let appends = 60
+            try await withThrowingDiscardingTaskGroup { group in
+                for number in 0..<appends {
+                    group.addTask {
+                        try await readSide.eventStore.append(
+                            [PostgresRebuildTests.Tallied()], to: StreamName(entityType: "note", entityID: "n\(number)"), expected: .noEvents)
+                    }
+                }
+            }
+            let rows = try await Self.transactions(of: store)
+            #expect(rows.count == appends)
+            let transactions = Set(rows.map(\.transaction))
+            #expect(transactions.count < appends, "some inline appends shared a transaction: \(transactions.count) for \(appends)")
+            let tallied = try await store.withReadConnection { sql in
+                try await sql.raw("SELECT position FROM tally ORDER BY position").all().map { try $0.decode(column: "position", as: Int64.self) }
+            }
+            #expect(tallied == rows.map(\.position), "every event has its row")
         }
     }
 

@@ -18,14 +18,16 @@ struct SQLiteConformanceTests {
     /// Opens an empty store for one check, in a directory of its own.
     ///
     /// Writes may wait 60 s rather than the default 5 s: the checks queue hundreds of
-    /// concurrent appends on a machine that the whole suite shares. The fault tests check the
-    /// defaults.
+    /// concurrent appends on a machine that the whole suite shares. Commits do not wait for the
+    /// disk (`synchronousCommit: false`): no check cuts the power, and under the whole suite a
+    /// flush per commit slows the read side's checks past their waits. The fault tests check
+    /// the defaults.
     @Sendable static func open(_ options: StoreOptions, _ body: @Sendable (SQLiteEventStore) async throws -> Void) async throws {
         try await withTemporaryDirectory { directory in
             let store = try await SQLiteEventStore(
                 configuration: .init(
                     path: directory.appendingPathComponent("events.sqlite").path, limits: options.limits,
-                    busyTimeout: .seconds(60), writerTimeout: .seconds(60), upcasters: options.upcasters))
+                    busyTimeout: .seconds(60), writerTimeout: .seconds(60), synchronousCommit: false, upcasters: options.upcasters))
             do {
                 try await body(store)
             } catch {

@@ -40,7 +40,7 @@ struct GroupCommitTests {
     }
 
     @Test func aLoneAppendIsWrittenAloneAtOnce() async throws {
-        let commit = GroupCommit(maximumGroups: 1, maximumEvents: 10)
+        let commit = GroupCommit<PreparedAppend>(maximumGroups: 1, maximumEvents: 10)
         let calls = Calls()
         let result = try await commit.append(
             try Self.append("e1"),
@@ -55,7 +55,7 @@ struct GroupCommitTests {
     /// different entities within the event limit, in arrival order, and each caller gets its
     /// own outcome: written, refused (then written alone) or failed.
     @Test func appendsThatWaitAreWrittenTogether() async throws {
-        let commit = GroupCommit(maximumGroups: 1, maximumEvents: 6)
+        let commit = GroupCommit<PreparedAppend>(maximumGroups: 1, maximumEvents: 6)
         let calls = Calls()
         let gate = Gate()
         let writeAlone: @Sendable (PreparedAppend) async throws -> AppendResult = { append in
@@ -63,7 +63,7 @@ struct GroupCommitTests {
             if append.stream.entityID == "e0" { await gate.wait() }
             return Self.result(of: append)
         }
-        let writeGroup: @Sendable ([PreparedAppend]) async -> [GroupCommit.Outcome] = { appends in
+        let writeGroup: @Sendable ([PreparedAppend]) async -> [AppendOutcome] = { appends in
             await calls.wroteGroup(appends)
             return appends.map { append in
                 switch append.stream.entityID {
@@ -105,13 +105,13 @@ struct GroupCommitTests {
     /// The leader of a group writes for everyone: its cancellation stops neither the group nor
     /// the other members' results.
     @Test func aCancelledLeaderStillWritesItsGroup() async throws {
-        let commit = GroupCommit(maximumGroups: 1, maximumEvents: 10)
+        let commit = GroupCommit<PreparedAppend>(maximumGroups: 1, maximumEvents: 10)
         let gate = Gate()
         let writeAlone: @Sendable (PreparedAppend) async throws -> AppendResult = { append in
             if append.stream.entityID == "e0" { await gate.wait() }
             return Self.result(of: append)
         }
-        let writeGroup: @Sendable ([PreparedAppend]) async -> [GroupCommit.Outcome] = { appends in
+        let writeGroup: @Sendable ([PreparedAppend]) async -> [AppendOutcome] = { appends in
             guard !Task.isCancelled else { return appends.map { _ in .failed(CancellationError()) } }
             return appends.map { .written(Self.result(of: $0)) }
         }

@@ -9,34 +9,22 @@
 /// ``maximumEvents`` events; an append with more events than that is written alone.
 ///
 /// Every append in a group keeps its own expectation: the driver's group statement writes the
-/// appends whose expectation holds and reports the others as ``Outcome/refused``, which are then
+/// appends whose expectation holds and reports the others as ``AppendOutcome/refused``, which are then
 /// written alone, so that they fail (or, at `ExpectedVersion.any`, are tried again) exactly as a
 /// single append does. A group statement that fails as a whole wrote nothing, and each of its
 /// appends is written alone too.
-package actor GroupCommit {
-    /// What became of one append of a group.
-    package enum Outcome: Sendable {
-        /// The append was written with the group.
-        case written(AppendResult)
-        /// Nothing of the append was written (its expectation did not hold, or the group failed
-        /// before anything was committed): it is written alone.
-        case refused
-        /// The append failed and whether it was written is unknown (the connection was lost
-        /// during the commit): the caller gets the error, as for a single append.
-        case failed(any Error)
-    }
-
+package actor GroupCommit<Member: GroupCommitMember> {
     /// What an append waiting for its turn is told to do.
     private enum Turn: Sendable {
         /// Write this group (which starts with the append told); its number is handed back to
         /// ``finish(_:outcomes:)``.
-        case write(group: Int, appends: [PreparedAppend])
+        case write(group: Int, members: [Member])
         /// The leader of the append's group has finished it.
-        case finished(Outcome)
+        case finished(AppendOutcome)
     }
 
     private struct Waiting {
-        let append: PreparedAppend
+        let member: Member
         let turn: CheckedContinuation<Turn, Never>
     }
 
@@ -64,70 +52,52 @@ package actor GroupCommit {
     /// Appends with others that wait at the same time, or alone.
     ///
     /// - Parameters:
-    ///   - append: The append.
+    ///   - member: The append (with whatever its writers need besides).
     ///   - writeAlone: Writes one append the usual way, with its own errors and retries.
     ///   - writeGroup: Writes several appends (to different entities) at once and tells what
     ///     became of each, in their order. It does not throw: a failure is an outcome.
     nonisolated package func append(
-        _ append: PreparedAppend,
-        writeAlone: @Sendable (PreparedAppend) async throws -> AppendResult,
-        writeGroup: @escaping @Sendable ([PreparedAppend]) async -> [Outcome]
+        _ member: Member,
+        writeAlone: @Sendable (Member) async throws -> AppendResult,
+        writeGroup: @escaping @Sendable ([Member]) async -> [AppendOutcome]
     ) async throws -> AppendResult {
-        guard append.entries.count <= maximumEvents else { return try await writeAlone(append) }
-        let outcome: Outcome
-        switch await turn(for: append) {
+        guard member.append.entries.count <= maximumEvents else { return try await writeAlone(member) }
+        let outcome: AppendOutcome
+        switch await turn(for: member) {
         case .finished(let finished):
             outcome = finished
-        case .write(let group, let appends) where appends.count == 1:
+        case .write(let group, let members) where members.count == 1:
             let result: Result<AppendResult, any Error>
             do {
-                result = .success(try await writeAlone(append))
+                result = .success(try await writeAlone(member))
             } catch {
                 result = .failure(error)
             }
             _ = await finish(group, outcomes: [.refused])
             return try result.get()
-        case .write(let group, let appends):
+        case .write(let group, let members):
             // The group is the work of all its members: the leader's cancellation does not stop it.
-            let outcomes = await Task { await writeGroup(appends) }.value
+            let outcomes = await Task { await writeGroup(members) }.value
             outcome = await finish(group, outcomes: outcomes)
         }
         switch outcome {
         case .written(let result): return result
-        case .refused: return try await writeAlone(append)
+        case .refused: return try await writeAlone(member)
         case .failed(let error): throw error
         }
     }
 
-    /// What became of each append of a group, from the rows its statement inserted (version and
-    /// position, by entity id): written when all its events came back, refused when none did.
-    package static func outcomes(
-        of appends: [PreparedAppend], writtenRows: [String: [(version: Int, position: Int64)]]
-    ) -> [Outcome] {
-        appends.map { append in
-            guard let written = writtenRows[append.stream.entityID] else { return .refused }
-            let ordered = written.sorted { $0.version < $1.version }
-            guard ordered.count == append.entries.count, let firstVersion = ordered.first?.version else {
-                return .failed(EventStoreError(
-                    code: .databaseFailure,
-                    message: "The group append returned \(ordered.count) positions for \(append.entries.count) events.",
-                    stream: append.stream))
-            }
-            return .written(AppendResult(events: append.recordedEvents(after: firstVersion - 1, positions: ordered.map(\.position))))
-        }
-    }
-
     /// Waits until the append is written by its group's leader, or is to lead a group itself.
-    private func turn(for append: PreparedAppend) async -> Turn {
+    private func turn(for member: Member) async -> Turn {
         await withCheckedContinuation { turn in
-            waiting.append(Waiting(append: append, turn: turn))
+            waiting.append(Waiting(member: member, turn: turn))
             startGroups()
         }
     }
 
     /// Tells the group's other members what became of their appends, and starts the next groups.
     /// Returns the leader's own outcome.
-    private func finish(_ group: Int, outcomes: [Outcome]) -> Outcome {
+    private func finish(_ group: Int, outcomes: [AppendOutcome]) -> AppendOutcome {
         let members = writing.removeValue(forKey: group) ?? []
         for (offset, member) in members.enumerated() {
             let outcome = offset + 1 < outcomes.count ? outcomes[offset + 1] : Self.missingOutcome
@@ -137,8 +107,10 @@ package actor GroupCommit {
         return outcomes.first ?? Self.missingOutcome
     }
 
-    private static let missingOutcome = Outcome.failed(
-        EventStoreError(code: .databaseFailure, message: "The group commit lost track of an append's outcome."))
+    private static var missingOutcome: AppendOutcome {
+        .failed(
+            EventStoreError(code: .databaseFailure, message: "The group commit lost track of an append's outcome."))
+    }
 
     /// Forms groups from the waiting appends, oldest first, while fewer than `maximumGroups` are
     /// being written, and tells each group's first append to write it.
@@ -149,8 +121,8 @@ package actor GroupCommit {
             var entities: Set<String> = []
             var events = 0
             for candidate in waiting {
-                let count = candidate.append.entries.count
-                if events + count <= maximumEvents, entities.insert(candidate.append.stream.entityID).inserted {
+                let count = candidate.member.append.entries.count
+                if events + count <= maximumEvents, entities.insert(candidate.member.append.stream.entityID).inserted {
                     members.append(candidate)
                     events += count
                 } else {
@@ -161,7 +133,18 @@ package actor GroupCommit {
             let group = nextGroup
             nextGroup += 1
             writing[group] = Array(members.dropFirst())
-            members[0].turn.resume(returning: .write(group: group, appends: members.map(\.append)))
+            members[0].turn.resume(returning: .write(group: group, members: members.map(\.member)))
         }
     }
+}
+
+/// What a group commit groups: an append, with whatever its writers need besides.
+package protocol GroupCommitMember: Sendable {
+    /// The append.
+    var append: PreparedAppend { get }
+}
+
+extension PreparedAppend: GroupCommitMember {
+    /// The append itself.
+    package var append: PreparedAppend { self }
 }
