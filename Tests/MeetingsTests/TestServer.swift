@@ -164,13 +164,13 @@ struct TestServer: Sendable {
     /// client waiting for the server to recover would; the last reply.
     func send(
         until expected: HTTPResponse.Status, before deadline: ContinuousClock.Instant,
-        _ method: HTTPRequest.Method, _ path: String, as user: Int? = nil, json: String? = nil,
+        _ method: HTTPRequest.Method, _ path: String, as user: Int? = nil, json: String? = nil, headers: HTTPFields = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
-        var reply = try await send(method, path, as: user, json: json, sourceLocation: sourceLocation)
+        var reply = try await send(method, path, as: user, json: json, headers: headers, sourceLocation: sourceLocation)
         while reply.status != expected && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            reply = try await send(method, path, as: user, json: json, sourceLocation: sourceLocation)
+            reply = try await send(method, path, as: user, json: json, headers: headers, sourceLocation: sourceLocation)
         }
         return reply
     }
