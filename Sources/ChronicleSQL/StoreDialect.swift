@@ -21,7 +21,7 @@ public protocol StoreDialect: Sendable {
     var name: String { get }
 
     /// The store's own schema in this dialect: the migrations that create and evolve the
-    /// `chronicle_` tables, recorded under ``MigrationSet/storeScope``.
+    /// `chronicle_` tables, recorded under `MigrationSet.storeScope`.
     var storeMigrations: MigrationSet { get }
 
     /// A value (a column of JSON or UUID type, say) read as text.

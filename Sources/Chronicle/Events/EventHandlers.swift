@@ -18,7 +18,7 @@
 /// }
 /// ```
 ///
-/// An aggregate must handle (or ignore) every event type of its streams: ``apply(_:to:)`` throws
+/// An aggregate must handle (or ignore) every event type of its streams: `apply(_:to:)` throws
 /// for any other. A projection or reactor passes over the types it does not handle
 /// (``handle(_:_:)``).
 public struct EventHandlers<Context>: Sendable {
