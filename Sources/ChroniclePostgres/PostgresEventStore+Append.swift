@@ -1,7 +1,7 @@
 public import Chronicle
 import Foundation
 import Logging
-public import PostgresNIO
+import PostgresNIO
 
 extension PostgresEventStore {
     /// Appends events to one entity, all or nothing. See `EventStore.append(_:to:expected:)`.
@@ -16,31 +16,6 @@ extension PostgresEventStore {
         let append = try PreparedAppend(
             events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         return try await pipeline.append(append, by: self)
-    }
-
-    /// Appends events to one entity inside a transaction the caller runs.
-    ///
-    /// Use it to write the events and rows of your own in one transaction:
-    ///
-    /// ```swift
-    /// try await store.client.withTransaction(logger: logger) { connection in
-    ///     try await store.append(events, to: stream, expected: .exactly(3), on: connection)
-    ///     try await connection.query("UPDATE meeting_rooms SET booked = true WHERE …", logger: logger)
-    /// }
-    /// ```
-    ///
-    /// - Important: The append must be the first write of the transaction: the order readers
-    ///   rely on is taken from the transaction id that the append assigns. A transaction that
-    ///   wrote before fails with `EventStoreError.Code.invalidInput`. An append at
-    ///   `ExpectedVersion.any` that loses a race is not tried again here: the
-    ///   transaction is aborted and the error is `EventStoreError.Code.wrongExpectedVersion`.
-    @discardableResult
-    public func append(
-        _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion, on connection: PostgresConnection
-    ) async throws -> AppendResult {
-        let append = try PreparedAppend(
-            events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        return try await insert(append, on: connection, insideTransaction: true)
     }
 
     /// Writes a group of appends to different entities with one statement (`GroupAppendStatement`)
@@ -66,7 +41,7 @@ extension PostgresEventStore {
     }
 
     /// Runs the append statement and explains a refusal on the same connection, which is still
-    /// usable after a failed statement unless it is inside the caller's (now aborted) transaction.
+    /// usable after a failed statement unless it is inside a transaction, which the failure aborted.
     ///
     /// With `reserved` positions (the transaction's, taken when it began), the append is
     /// written at them (`ReservedAppendStatement`); otherwise it takes its own.
@@ -93,7 +68,7 @@ extension PostgresEventStore {
             let problem = Self.translate(error, of: append)
             guard let question = problem.question else { throw problem.error }
             if insideTransaction {
-                // The caller's transaction is aborted; ask on a connection of the pool.
+                // The transaction is aborted; ask on a connection of the pool.
                 throw try await withConnection { fresh in try await self.answer(question, of: append, on: fresh) }
             }
             throw try await answer(question, of: append, on: connection)

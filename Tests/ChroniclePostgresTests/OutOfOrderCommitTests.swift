@@ -43,15 +43,15 @@ struct OutOfOrderCommitTests {
                                 NewEvent(eventType: "stress.happened", data: Data(#"{"writer":\#(writer)}"#.utf8))
                             }
                             do {
-                                try await store.client.withTransaction(logger: Logger(label: "stress")) { connection in
-                                    try await store.append(
-                                        events, to: StreamName(entityType: "stress", entityID: "w\(writer)-\(number % 4)"),
-                                        expected: .any, on: connection)
+                                _ = try await store.append(
+                                    events, to: StreamName(entityType: "stress", entityID: "w\(writer)-\(number % 4)"),
+                                    expected: .any, sharingLocksOf: []
+                                ) { _, _ in
                                     // Hold the positions while other writers take and commit higher ones.
                                     try await Task.sleep(for: .microseconds(Int.random(in: 0...15_000)))
                                     if rollsBack { throw RolledBack() }
                                 }
-                            } catch let error as PostgresTransactionError where error.closureError is RolledBack {}
+                            } catch is RolledBack {}
                         }
                     }
                 }

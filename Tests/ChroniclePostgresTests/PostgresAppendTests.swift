@@ -3,6 +3,7 @@ import ChroniclePostgres
 import Foundation
 import Logging
 import PostgresNIO
+import SQLKit
 import Testing
 
 @Suite("PostgreSQL appends", TestDatabase.available)
@@ -62,47 +63,46 @@ struct PostgresAppendTests {
         }
     }
 
-    @Test func appendsInsideTheCallersTransaction() async throws {
+    @Test func appendsAndWritesRowsOfItsOwnInOneTransaction() async throws {
         try await TestDatabase.withStore { store in
             let stream = StreamName(entityType: "meeting", entityID: "transactional")
             try await execute("CREATE TABLE bookings (meeting text PRIMARY KEY)", on: store.client)
-            let result = try await store.client.withTransaction(logger: logger) { connection in
-                let result = try await store.append([Self.event()], to: stream, expected: .noEvents, on: connection)
-                try await connection.query("INSERT INTO bookings VALUES ('transactional')", logger: logger)
-                return result
+            let result = try await store.append([Self.event()], to: stream, expected: .noEvents, sharingLocksOf: []) { sql, _ in
+                try await sql.raw("INSERT INTO bookings VALUES ('transactional')").run()
             }
             #expect(result.version == 1)
             #expect(try await store.readStream(stream) == result.events)
 
             // A failure after the append rolls the append back with the rest.
             struct Abort: Error {}
-            await #expect(throws: PostgresTransactionError.self) {
-                try await store.client.withTransaction(logger: logger) { connection in
-                    try await store.append([Self.event()], to: stream, expected: .exactly(1), on: connection)
+            await #expect(throws: Abort.self) {
+                try await store.append([Self.event()], to: stream, expected: .exactly(1), sharingLocksOf: []) { sql, _ in
+                    try await sql.raw("INSERT INTO bookings VALUES ('second')").run()
                     throw Abort()
                 }
             }
             #expect(try await store.readStream(stream).count == 1)
             #expect(try await store.headPosition() == result.position)
+            let bookings = try await store.client.query("SELECT count(*) FROM bookings", logger: logger)
+            for try await count in bookings.decode(Int.self) { #expect(count == 1) }
         }
     }
 
-    /// Readers rely on the append taking its transaction id and positions together, so an
-    /// append must be the first write of its transaction.
+    /// Readers rely on a transaction taking its transaction id and positions together, so the
+    /// database refuses to reserve positions after another write of the same transaction.
     @Test(arguments: ["SELECT pg_current_xact_id()", "INSERT INTO scratch VALUES (1)"])
-    func refusesAnAppendAfterAnotherWrite(_ earlierStatement: String) async throws {
+    func refusesToReservePositionsAfterAnotherWrite(_ earlierStatement: String) async throws {
         try await TestDatabase.withStore { store in
             try await execute("CREATE TABLE scratch (n int)", on: store.client)
-            let stream = StreamName(entityType: "meeting", entityID: "late")
             let failure = await #expect(throws: PostgresTransactionError.self) {
                 try await store.client.withTransaction(logger: logger) { connection in
                     try await connection.query(PostgresQuery(unsafeSQL: earlierStatement), logger: logger)
-                    try await store.append([Self.event()], to: stream, expected: .any, on: connection)
+                    _ = try await connection.query("SELECT * FROM chronicle_reserve_positions(1)", logger: logger).collect()
                 }
             }
-            let error = failure?.closureError as? EventStoreError
-            #expect(error?.code == .invalidInput)
-            #expect(error?.message.contains("first write of its transaction") == true)
+            let error = failure?.closureError as? PSQLError
+            #expect(error?.serverInfo?[.sqlState] == "CH002")
+            #expect(error?.serverInfo?[.message]?.contains("first write of its transaction") == true)
             #expect(try await store.headPosition() == 0)
         }
     }
