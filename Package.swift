@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
+        .library(name: "ChronicleConformance", targets: ["ChronicleConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -128,14 +129,18 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ]
         ),
-        // Given/when/then helpers and the conformance suite every store driver runs.
+        // Given/when/then tests of commands, on any store: light, no SQL.
+        .target(name: "ChronicleTesting", dependencies: ["Chronicle"]),
+        // The conformance suites every store driver runs, through one entry point.
         .target(
-            name: "ChronicleTesting",
+            name: "ChronicleConformance",
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
                 "ChronicleProjections",
                 "ChronicleSQL",
+                "ChronicleTesting",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
@@ -202,12 +207,7 @@ let package = Package(
         // The small domain whose scenarios and checks every store's tests run.
         .target(
             name: "ExampleDomain",
-            dependencies: [
-                "Chronicle",
-                "ChronicleTesting",
-                "MeetingsDomain",
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
-            ],
+            dependencies: ["Chronicle", "ChronicleConformance", "ChronicleTesting", "MeetingsDomain"],
             path: "Tests/ExampleDomain"
         ),
         // Test helpers shared by test targets: a hand-moved clock, running the package's executables.
@@ -228,7 +228,7 @@ let package = Package(
             ],
             path: "Tests/CommandsFixture"
         ),
-        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport"]),
+        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleConformance", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport"]),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
         .testTarget(
             name: "ChronicleHummingbirdTests",
@@ -281,7 +281,8 @@ let package = Package(
         .testTarget(
             name: "ChronicleSQLiteTests",
             dependencies: [
-                "ChronicleMigrations", "ChronicleProjections", "ChronicleSQL", "ChronicleSQLite", "ChronicleTesting", "ExampleDomain",
+                "ChronicleConformance", "ChronicleMigrations", "ChronicleProjections", "ChronicleSQL", "ChronicleSQLite", "ChronicleTesting",
+                "ExampleDomain",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
@@ -289,6 +290,7 @@ let package = Package(
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
+                "ChronicleConformance",
                 "ChronicleSQL",
                 "ChroniclePostgres",
                 "ChronicleProjections",

@@ -84,23 +84,7 @@ extension SQLEventStore {
             SELECT position, \(dialect.text(SQLIdentifier("event_id"))) AS event_id, entity_type, entity_id, version, event_type,
                 schema_version, \(dialect.text(SQLIdentifier("data"))) AS data
             FROM chronicle_events WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)
-            """).all().map { row in
-            let position = try row.decode(column: "position", as: Int64.self)
-            let id = try row.decode(column: "event_id", as: String.self)
-            guard let uuid = UUID(uuidString: id) else {
-                throw EventStoreError(code: .databaseFailure, message: "Event \(position) has an event_id that is not a UUID.", position: position)
-            }
-            return RecordedEvent(
-                position: position, id: uuid,
-                stream: StreamName(
-                    entityType: try row.decode(column: "entity_type", as: String.self),
-                    entityID: try row.decode(column: "entity_id", as: String.self)),
-                version: try row.decode(column: "version", as: Int.self),
-                eventType: try row.decode(column: "event_type", as: String.self),
-                schemaVersion: try row.decode(column: "schema_version", as: Int.self),
-                metadata: EventMetadata(),
-                data: Data(try row.decode(column: "data", as: String.self).utf8))
-        }
+            """).all().map(RecordedEvent.init(chronicleEventsRow:))
     }
 
     /// Records what one event was, then rewrites it in place.

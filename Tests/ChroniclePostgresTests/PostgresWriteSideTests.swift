@@ -9,12 +9,4 @@ struct PostgresWriteSideTests {
     func scenario(_ scenario: NamedScenario) async throws {
         try await scenario.run(in: PostgresConformanceTests.store)
     }
-
-    @Test func concurrentExecutesOnOneEntity() async throws {
-        try await WriteSideChecks.concurrentExecutes(in: PostgresConformanceTests.store)
-    }
-
-    @Test func snapshotsChangeNoResult() async throws {
-        try await WriteSideChecks.snapshotsChangeNoResult(in: PostgresConformanceTests.store)
-    }
 }

@@ -9,12 +9,4 @@ struct SQLiteWriteSideTests {
     func scenario(_ scenario: NamedScenario) async throws {
         try await scenario.run(in: SQLiteConformanceTests.store)
     }
-
-    @Test func concurrentExecutesOnOneEntity() async throws {
-        try await WriteSideChecks.concurrentExecutes(in: SQLiteConformanceTests.store)
-    }
-
-    @Test func snapshotsChangeNoResult() async throws {
-        try await WriteSideChecks.snapshotsChangeNoResult(in: SQLiteConformanceTests.store)
-    }
 }

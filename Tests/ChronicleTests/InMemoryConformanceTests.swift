@@ -1,13 +1,14 @@
 import Chronicle
-import ChronicleTesting
+import ChronicleConformance
 import Testing
 
 @Suite("Conformance: in-memory")
 struct InMemoryConformanceTests {
     typealias Checks = Conformance<InMemoryEventStore>
-    static let conformance = Checks(open: open)
+    static let conformance = Checks(expectsConflicts: false, open: open)
     @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.writeSideChecks) func writeSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test func model() async { await Self.conformance.runModel(cases: 200) }
 

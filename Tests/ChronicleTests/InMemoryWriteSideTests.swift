@@ -9,12 +9,4 @@ struct InMemoryWriteSideTests {
     func scenario(_ scenario: NamedScenario) async throws {
         try await scenario.run(in: inMemoryStore)
     }
-
-    @Test func concurrentExecutesOnOneEntity() async throws {
-        try await WriteSideChecks.concurrentExecutes(in: inMemoryStore, conflictsExpected: false)
-    }
-
-    @Test func snapshotsChangeNoResult() async throws {
-        try await WriteSideChecks.snapshotsChangeNoResult(in: inMemoryStore)
-    }
 }

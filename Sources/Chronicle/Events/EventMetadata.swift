@@ -56,7 +56,7 @@ public struct EventMetadata: Hashable, Sendable {
 
 extension EventMetadata {
     /// The `meta` column's JSON: every field except ``createdAt``, which has its own column.
-    package func encodedForStorage() throws -> Data {
+    public func encodedForStorage() throws -> Data {
         var object = custom
         if let actor { object["actor"] = .string(actor) }
         if let correlationID { object["correlation_id"] = .string(correlationID) }
@@ -75,7 +75,7 @@ extension EventMetadata {
     }
 
     /// Reads the `meta` column's JSON back, with the time from the `created_at` column.
-    package init(storedJSON: Data, createdAt: Date) throws {
+    public init(storedJSON: Data, createdAt: Date) throws {
         var object =
             try FlatStringObject.parse(storedJSON)?.mapValues(JSONValue.string)
             ?? JSONDecoder().decode([String: JSONValue].self, from: storedJSON)

@@ -88,6 +88,11 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     /// savepoint per member.
     private static func writeGroup(_ members: [Member], by writer: Writer) async -> [AppendOutcome] {
         guard members.contains(where: { $0.work != nil }) else { return await writer.write(group: members.map(\.append)) }
+        return await writeInOneTransaction(members, by: writer)
+    }
+
+    /// Several appends in one transaction, each in a savepoint of its own.
+    static func writeInOneTransaction(_ members: [Member], by writer: Writer) async -> [AppendOutcome] {
         do {
             let locks = Set(members.flatMap(\.locks)).sorted()
             let events = members.reduce(0) { $0 + $1.append.entries.count }
@@ -129,5 +134,17 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     /// The append itself, not its work, failed in a group.
     private struct Refusal: Error {
         let error: any Error
+    }
+}
+
+extension AppendWriter {
+    /// Writes appends to different entities in one transaction, each in a savepoint of its own,
+    /// with ``withTransaction(sharingLocksOf:reservingPositionsFor:_:)``,
+    /// ``withSavepoint(in:_:)`` and ``write(_:in:applyingInlineProjections:)``: one commit for
+    /// the group. A driver that can write a group with one statement implements
+    /// ``write(group:)`` itself.
+    public func write(group appends: [PreparedAppend]) async -> [AppendOutcome] {
+        await AppendPipeline<Self>.writeInOneTransaction(
+            appends.map { AppendPipeline<Self>.Member(append: $0, locks: [], work: nil) }, by: self)
     }
 }

@@ -7,6 +7,7 @@
 /// ```swift
 /// extension MyEventStore: AppendWriter {
 ///     func write(_ append: PreparedAppend) async throws -> AppendResult { … one statement … }
+///     // Optional: one statement for a group (the default is one transaction, a savepoint each).
 ///     func write(group appends: [PreparedAppend]) async -> [AppendOutcome] { … one statement, an outcome each … }
 ///     func withTransaction<R: Sendable>(sharingLocksOf locks: [String], reservingPositionsFor eventCount: Int, _ work: …) async throws -> R { … BEGIN … COMMIT … }
 ///     func write(_ append: PreparedAppend, in connection: MyConnection, applyingInlineProjections: Bool) async throws -> AppendResult { … }
@@ -32,6 +33,8 @@ public protocol AppendWriter: Sendable {
     /// Writes appends to different entities together (one statement and one commit, where the
     /// database allows), refusing event types an inline projection handles, and tells what
     /// became of each, in order. It does not throw: a failure is an outcome.
+    ///
+    /// The default writes the group in one transaction, a savepoint per append.
     func write(group appends: [PreparedAppend]) async -> [AppendOutcome]
 
     /// Runs work in one write transaction, holding the named locks shared (the inline

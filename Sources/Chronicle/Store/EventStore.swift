@@ -4,7 +4,7 @@
 /// concurrency check (``ExpectedVersion``). They are read back per entity in version order, or
 /// for the whole store in position order (the global log).
 ///
-/// Chronicle ships three stores that pass the same conformance suite (`ChronicleTesting`):
+/// Chronicle ships three stores that pass the same conformance suites (`ChronicleConformance`):
 /// ``InMemoryEventStore``, `SQLiteEventStore` and `PostgresEventStore`.
 ///
 /// ```swift

@@ -154,7 +154,7 @@ public struct PreparedAppend: Sendable {
     /// - Parameters:
     ///   - projection: The inline projection's name.
     ///   - handledTypes: The event types it handles, as the store keeps them: a JSON array.
-    package func bypassing(_ projection: String, handledTypes: String) -> EventStoreError {
+    public func bypassing(_ projection: String, handledTypes: String) -> EventStoreError {
         let handled = (try? JSONDecoder().decode([String].self, from: Data(handledTypes.utf8))) ?? []
         let eventType = entries.first { handled.contains($0.eventType) }?.eventType ?? entries[0].eventType
         return .bypassesInlineProjection(stream: stream, eventType: eventType, projection: projection)

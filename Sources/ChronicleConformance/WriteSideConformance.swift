@@ -1,11 +1,26 @@
-public import Chronicle
-public import ChronicleTesting
+import Chronicle
+import ChronicleTesting
 import Foundation
 import MetricsTestKit
-public import Testing
+import Testing
 
 /// Checks of the execute pipeline and snapshots that every store runs.
-public enum WriteSideChecks: Sendable {
+struct WriteSideConformance: Sendable {
+    enum Check: String, CaseIterable, Sendable {
+        case concurrentExecutes
+        case snapshotsChangeNoResult
+    }
+
+    let scope: SnapshotStoreScope
+    let expectsConflicts: Bool
+
+    func run(_ check: Check, sourceLocation: SourceLocation) async throws {
+        switch check {
+        case .concurrentExecutes: try await Self.concurrentExecutes(in: scope, conflictsExpected: expectsConflicts, sourceLocation: sourceLocation)
+        case .snapshotsChangeNoResult: try await Self.snapshotsChangeNoResult(in: scope, sourceLocation: sourceLocation)
+        }
+    }
+
     /// 20 concurrent increments of one counter through one `Aggregates` (one process): they
     /// queue, so none conflicts; then 20 more through two `Aggregates` with queues of their own
     /// (two processes): their conflicts are decided again after a backoff, counted, and never
@@ -14,19 +29,19 @@ public enum WriteSideChecks: Sendable {
     /// - Parameter conflictsExpected: Whether the store interleaves the two processes' executions
     ///   enough that some must conflict (true of the databases; the in-memory actor may run them
     ///   one by one).
-    public static func concurrentExecutes(
-        in store: @escaping StoreScope, conflictsExpected: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+    static func concurrentExecutes(
+        in store: @escaping SnapshotStoreScope, conflictsExpected: Bool, sourceLocation: SourceLocation
     ) async throws {
         try await store(EventLimits()) { store in
             let metrics = TestMetrics()
             let configuration = Aggregates.Configuration(retryBudget: .seconds(10), metrics: metrics)
             let aggregates = Aggregates(store: store, snapshots: nil, configuration: configuration)
-            let id = EntityID<Counter>.random()
-            func increments(_ amounts: ClosedRange<Int>, through processes: [Aggregates]) async throws -> [CommandResult<Counter>] {
-                try await withThrowingTaskGroup(of: CommandResult<Counter>.self) { group in
+            let id = EntityID<WriteSideFixtures.Counter>.random()
+            func increments(_ amounts: ClosedRange<Int>, through processes: [Aggregates]) async throws -> [CommandResult<WriteSideFixtures.Counter>] {
+                try await withThrowingTaskGroup(of: CommandResult<WriteSideFixtures.Counter>.self) { group in
                     for amount in amounts {
                         let process = processes[amount % processes.count]
-                        group.addTask { try await process.execute(Increment(amount: amount), on: id) }
+                        group.addTask { try await process.execute(WriteSideFixtures.Increment(amount: amount), on: id) }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
@@ -40,7 +55,7 @@ public enum WriteSideChecks: Sendable {
             let events = try await store.readStream(StreamName(id))
             #expect(events.map(\.version) == Array(1...40), sourceLocation: sourceLocation)
             #expect(Set(raced.map(\.version)) == Set(21...40), "every execution got its own version", sourceLocation: sourceLocation)
-            let state = try await aggregates.load(Counter.self, id: id).state
+            let state = try await aggregates.load(WriteSideFixtures.Counter.self, id: id).state
             #expect(state.count == 40 && state.total == 820, sourceLocation: sourceLocation)
             let retries = raced.map { $0.attempts - 1 }.reduce(0, +)
             if conflictsExpected {
@@ -54,47 +69,47 @@ public enum WriteSideChecks: Sendable {
     /// A counter of 10,000 events loads to the same state with and without snapshots, folding
     /// only the events after the newest snapshot; deleting snapshots or changing the schema tag
     /// changes no result.
-    public static func snapshotsChangeNoResult(in store: @escaping StoreScope, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func snapshotsChangeNoResult(in store: @escaping SnapshotStoreScope, sourceLocation: SourceLocation) async throws {
         try await store(EventLimits()) { base in
             let store = CountingStore(base: base)
-            let snapshots = try #require(base as? any SnapshotStore, sourceLocation: sourceLocation)
-            let id = EntityID<Counter>("counter-10k")
+            let snapshots: any SnapshotStore = base
+            let id = EntityID<WriteSideFixtures.Counter>("counter-10k")
             let stream = StreamName(id)
             try await appendIncrements(count: 10_000, to: stream, in: store)
 
             let plain = Aggregates(store: store, snapshots: nil)
             let cached = Aggregates(store: store, snapshots: snapshots)
-            let expected = try await plain.load(Counter.self, id: id)
+            let expected = try await plain.load(WriteSideFixtures.Counter.self, id: id)
             #expect(expected.version == 10_000 && expected.state.count == 10_000, sourceLocation: sourceLocation)
 
-            #expect(try await cached.load(Counter.self, id: id).state == expected.state, "the first load folds everything", sourceLocation: sourceLocation)
+            #expect(try await cached.load(WriteSideFixtures.Counter.self, id: id).state == expected.state, "the first load folds everything", sourceLocation: sourceLocation)
             #expect(try await snapshots.snapshot(of: stream)?.version == 10_000, "and saves a snapshot", sourceLocation: sourceLocation)
 
             try await appendIncrements(count: 150, to: stream, in: store)
-            let grown = try await plain.load(Counter.self, id: id)
+            let grown = try await plain.load(WriteSideFixtures.Counter.self, id: id)
             await store.resetCount()
-            let fromSnapshot = try await cached.load(Counter.self, id: id)
+            let fromSnapshot = try await cached.load(WriteSideFixtures.Counter.self, id: id)
             #expect(fromSnapshot.state == grown.state && fromSnapshot.version == 10_150, sourceLocation: sourceLocation)
             #expect(await store.eventsRead == 150, "only the events after the snapshot are folded", sourceLocation: sourceLocation)
             #expect(try await snapshots.snapshot(of: stream)?.version == 10_150, sourceLocation: sourceLocation)
 
-            let past = try await plain.load(Counter.self, id: id, asOf: .version(5_000))
-            #expect(try await cached.load(Counter.self, id: id, asOf: .version(5_000)).state == past.state, "a newer snapshot is not used for the past", sourceLocation: sourceLocation)
+            let past = try await plain.load(WriteSideFixtures.Counter.self, id: id, asOf: .version(5_000))
+            #expect(try await cached.load(WriteSideFixtures.Counter.self, id: id, asOf: .version(5_000)).state == past.state, "a newer snapshot is not used for the past", sourceLocation: sourceLocation)
 
             #expect(try await Aggregates(store: store, snapshots: snapshots).load(RetaggedCounter.self, id: EntityID(id.rawValue)).state.counter == grown.state,
                     "a snapshot of another schema tag is ignored", sourceLocation: sourceLocation)
 
             try await snapshots.deleteSnapshots(entityType: nil)
             #expect(try await snapshots.snapshot(of: stream) == nil, sourceLocation: sourceLocation)
-            #expect(try await cached.load(Counter.self, id: id).state == grown.state, "deleting snapshots changes no result", sourceLocation: sourceLocation)
+            #expect(try await cached.load(WriteSideFixtures.Counter.self, id: id).state == grown.state, "deleting snapshots changes no result", sourceLocation: sourceLocation)
         }
     }
 
     /// Appends increments of varying amounts in batches of 1,000, straight to the store.
-    public static func appendIncrements(count: Int, to stream: StreamName, in store: any EventStore) async throws {
+    static func appendIncrements(count: Int, to stream: StreamName, in store: any EventStore) async throws {
         var appended = 0
         while appended < count {
-            let batch = (appended..<min(count, appended + 1_000)).map { CounterIncremented(amount: $0 % 7 + 1) as any Event }
+            let batch = (appended..<min(count, appended + 1_000)).map { WriteSideFixtures.CounterIncremented(amount: $0 % 7 + 1) as any Event }
             try await store.append(batch, to: stream, expected: .any)
             appended += batch.count
         }
@@ -103,13 +118,13 @@ public enum WriteSideChecks: Sendable {
 
 /// The counter with another snapshot schema tag, as after a change of the state's shape.
 struct RetaggedCounter: SnapshottingAggregate {
-    static let entityType = Counter.entityType
+    static let entityType = WriteSideFixtures.Counter.entityType
     static let snapshotSchema = "2"
-    var counter = Counter()
+    var counter = WriteSideFixtures.Counter()
 
     static let handlers = EventHandlers<RetaggedCounter> {
-        On(CounterIncremented.self) { event, state in
-            try? await Counter.handlers.apply(event, to: &state.counter)
+        On(WriteSideFixtures.CounterIncremented.self) { event, state in
+            try? await WriteSideFixtures.Counter.handlers.apply(event, to: &state.counter)
         }
     }
 }

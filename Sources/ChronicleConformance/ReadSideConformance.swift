@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleProjections
 import ChronicleSQL
+import ChronicleTesting
 import Foundation
 import SQLKit
 import Testing

@@ -1,5 +1,6 @@
 public import Chronicle
 public import ChronicleSQL
+import ChronicleTesting
 public import Testing
 
 /// What a conformance check asks of the store it opens.
@@ -33,6 +34,7 @@ public struct StoreOptions: Sendable {
 ///     }
 ///     @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
 ///     @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+///     @Test(arguments: Checks.writeSideChecks) func writeSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
 ///     @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
 ///     @Test(arguments: Checks.readSideChecks) func readSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
 ///     @Test(arguments: Checks.upcastMigrationChecks) func upcastMigration(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
@@ -52,10 +54,18 @@ public struct Conformance<Store: EventStore & SnapshotStore>: Sendable {
     }
 
     let open: Open
+    let expectsConflicts: Bool
 
     /// The checks of a driver whose stores `open` opens.
-    public init(open: @escaping Open) {
+    ///
+    /// - Parameters:
+    ///   - expectsConflicts: Whether two processes that execute commands on one entity at once
+    ///     must conflict at least once (``writeSideChecks``): true of a database, where their
+    ///     reads and appends interleave; an in-memory store may run them one by one.
+    ///   - open: Opens a new, empty store with the options, runs the body, and closes the store.
+    public init(expectsConflicts: Bool = true, open: @escaping Open) {
         self.open = open
+        self.expectsConflicts = expectsConflicts
     }
 
     /// Runs one check; a failure points at the caller's line.
@@ -83,6 +93,17 @@ public struct Conformance<Store: EventStore & SnapshotStore>: Sendable {
         SnapshotStoreConformance.Check.allCases.map { check in
             Check(testDescription: "snapshots/\(check.rawValue)") { conformance, location in
                 try await SnapshotStoreConformance(withStore: conformance.snapshotScope()).run(check, sourceLocation: location)
+            }
+        }
+    }
+
+    /// Executing commands (queued in one process, retried across two) and loading aggregates
+    /// from snapshots.
+    public static var writeSideChecks: [Check] {
+        WriteSideConformance.Check.allCases.map { check in
+            Check(testDescription: "writeSide/\(check.rawValue)") { conformance, location in
+                try await WriteSideConformance(scope: conformance.snapshotScope(), expectsConflicts: conformance.expectsConflicts)
+                    .run(check, sourceLocation: location)
             }
         }
     }
@@ -130,7 +151,7 @@ extension Conformance where Store: SQLEventStore {
 
     /// Every check a SQL store passes: all the suites above.
     public static var sqlStoreChecks: [Check] {
-        eventStoreChecks + snapshotChecks + upcastingChecks + readSideChecks + upcastMigrationChecks
+        eventStoreChecks + snapshotChecks + writeSideChecks + upcastingChecks + readSideChecks + upcastMigrationChecks
     }
 
     /// A SQL store.

@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleSQL
+import ChronicleTesting
 import Testing
 
 /// The checks every `EventStore` must pass, written once and run by every driver.
@@ -24,9 +25,6 @@ import Testing
 /// Every check starts from an empty store and is an independent function, so a failure names
 /// the broken behaviour; its `sourceLocation` points at the driver's own test.
 struct EventStoreConformance: Sendable {
-    /// Opens an empty store with the given limits, runs the body on it, and cleans up.
-    public typealias StoreScope = ChronicleTesting.StoreScope
-
     let scope: StoreScope
 
     /// Creates the suite for a driver.

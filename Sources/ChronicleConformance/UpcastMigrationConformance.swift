@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleMigrations
 import ChronicleProjections
 import ChronicleSQL
+import ChronicleTesting
 import Foundation
 import SQLKit
 import Testing

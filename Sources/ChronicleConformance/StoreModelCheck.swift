@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleSQL
+import ChronicleTesting
 import Foundation
 import PropertyBased
 import Testing
