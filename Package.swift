@@ -60,6 +60,7 @@ let package = Package(
                 "ChronicleMigrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
@@ -203,6 +204,15 @@ let package = Package(
             dependencies: ["MeetingsServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Examples/Meetings/Main"
         ),
+
+        // A bank account app built on the application root: `Examples/Bank`.
+        .target(
+            name: "Bank",
+            dependencies: ["ChronicleProjections", "ChroniclePostgres", "ChronicleSQLite"],
+            path: "Examples/Bank/Bank"
+        ),
+        .testTarget(
+            name: "BankTests", dependencies: ["Bank", "ChronicleProjections", "ChronicleSQLite", "ChronicleTesting"], path: "Examples/Bank/Tests"),
 
         // The small domain whose scenarios and checks every store's tests run.
         .target(

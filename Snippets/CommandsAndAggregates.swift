@@ -1,5 +1,7 @@
 import Chronicle
+import ChronicleTesting
 import Foundation
+import Testing
 
 // snippet.events
 struct RoomBooked: Event {
@@ -111,4 +113,21 @@ try await aggregates.execute(CancelBooking(reason: "Flight cancelled"), on: room
 let now = try await aggregates.load(Room.self, id: room)
 let before = try await aggregates.load(Room.self, id: room, asOf: .version(1))
 print(now.state.guest ?? "free", before.state.guest ?? "free")  // free Ada
+// snippet.end
+
+// snippet.testing
+let arrival = Date().addingTimeInterval(7 * 86_400)
+
+@Test func aBookedRoomCannotBeBookedAgain() async throws {
+    try await Scenario(Room.self)
+        .given(RoomBooked(guest: "Ada", nights: 3, arrival: arrival))
+        .when(BookRoom(guest: "Bob", nights: 1, arrival: arrival))
+        .thenFails(code: "room_occupied")
+}
+
+@Test func reportsEveryInvalidField() async throws {
+    try await Scenario(Room.self)
+        .when(BookRoom(guest: "", nights: 0, arrival: arrival))
+        .thenFails(validation: ["guest": ["blank"], "nights": ["too_small"]])
+}
 // snippet.end

@@ -1,4 +1,3 @@
-import Chronicle
 import ChronicleProjections
 import ChronicleSQLite
 import Foundation
@@ -97,26 +96,74 @@ actor Outbox {
 }
 // snippet.end
 
-// snippet.wiring
-let store = try await SQLiteEventStore(path: "hotel.sqlite")
-let outbox = Outbox()
-let readSide = ReadSide(
-    database: store,
-    inline: [OccupancyProjection()],          // current when append returns
-    reactors: [WelcomeNotes(outbox: outbox)])  // after commit, from the log
-try await readSide.migrate()
+// snippet.reaction-state
+/// Records a stay when a guest checks out: the room as of the check-out (through that event),
+/// not as of now, in a table of the hotel's, written with the reaction's receipt.
+struct StayRecorder: Reactor {
+    static let name = "stay-recorder"
 
-let room = StreamName(entityType: "room", entityID: "101")
-try await readSide.eventStore.append([RoomBooked(guest: "Ada", nights: 3)], to: room, expected: .any)
-
-try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await readSide.run() }  // follows the log until cancelled
-    while await outbox.sent.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-    group.cancelAll()
+    var handlers: EventHandlers<ReactionContext> {
+        EventHandlers {
+            On(RoomCheckedOut.self) { _, reaction in
+                let room = try await reaction.stateAtEvent(of: Room.self)
+                let (number, guest) = (reaction.event.stream.entityID, room.state.lastGuest ?? "unknown")
+                reaction.write { sql in
+                    try await sql.insert(into: "stays").columns("room", "guest").values(SQLBind(number), SQLBind(guest)).run()
+                }
+            }
+            Ignore(RoomBooked.self)
+        }
+    }
 }
-print(await outbox.sent.values.sorted())
 
-try await readSide.rebuild("occupancy", mode: .online) { print($0) }  // no reactor runs
-print(try await readSide.status().projections.map { "\($0.name): \($0.state)" })
+/// A room, folded from its events.
+struct Room: Aggregate {
+    static let entityType = "room"
+    var guest: String?
+    var lastGuest: String?
+
+    static let handlers = EventHandlers<Room> {
+        On(RoomBooked.self) { event, room in room.guest = event.guest }
+        On(RoomCheckedOut.self) { _, room in
+            room.lastGuest = room.guest
+            room.guest = nil
+        }
+    }
+}
+
+/// The hotel's own table, beside the projections' tables.
+let hotelTables = MigrationSet(scope: "hotel", migrations: [
+    Migration(version: 1, name: "create_stays", sql: "CREATE TABLE stays (room TEXT NOT NULL, guest TEXT NOT NULL)")
+])
 // snippet.end
-try await store.close()
+
+// snippet.wiring
+let outbox = Outbox()
+try await EventSourcedApp.with(url: "sqlite:hotel.sqlite", drivers: [.sqlite]) { store in
+    ReadSide(
+        database: store,
+        inline: [OccupancyProjection()],                          // current when append returns
+        reactors: [WelcomeNotes(outbox: outbox), StayRecorder()],  // after commit, from the log
+        migrations: [hotelTables])                                // the application's own tables
+} _: { app in
+    try await app.migrate()
+
+    let room = StreamName(entityType: "room", entityID: "101")
+    try await app.events.append([RoomBooked(guest: "Ada", nights: 3)], to: room, expected: .any)
+    try await app.events.append([RoomCheckedOut()], to: room, expected: .any)
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.run() }                   // follows the log until cancelled
+        _ = try await app.readSide.waitUntilCaughtUp(timeout: .seconds(10))
+        group.cancelAll()
+    }
+    print(await outbox.sent.values.sorted())
+    let guests = try await app.read { sql in
+        try await sql.select().column("guest").from("stays").all(decodingColumn: "guest", as: String.self)
+    }
+    print(guests)  // ["Ada"]: the guest as of the check-out
+
+    try await app.readSide.rebuild(OccupancyProjection.self, mode: .online) { print($0) }  // no reactor runs
+    print(try await app.readSide.status().projections.map { "\($0.name): \($0.state)" })
+}
+// snippet.end

@@ -54,15 +54,7 @@ struct BenchTarget: Sendable {
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try await SQLiteEventStore(configuration: .init(
                 path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit, upcasters: upcasters))
-            let figures: [[Double]]
-            do {
-                figures = try await body(store)
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
-            return figures
+            return try await store.serving { try await body(store) }
         }
     }
 
@@ -74,9 +66,7 @@ struct BenchTarget: Sendable {
             configuration.options.maximumConnections = connections
             configuration.options.additionalStartupParameters = [("search_path", schema)]
             let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters))
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                defer { group.cancelAll() }
+            return try await store.serving {
                 try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
                 let figures: [[Double]]
                 do {

@@ -2,7 +2,7 @@ public import ArgumentParser
 public import ChronicleProjections
 import ChronicleSQL
 
-/// What an application tells the Chronicle commands: its options and how to open its read side.
+/// What an application tells the Chronicle commands: its options and how to open it.
 ///
 /// An application conforms once and mounts the commands in its own executable:
 ///
@@ -12,18 +12,14 @@ import ChronicleSQL
 ///         @Option(help: "The SQLite file.") var database = "meetings.sqlite"
 ///     }
 ///
-///     static func withReadSide<Result>(
-///         _ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result
+///     static func withApp<Result>(
+///         _ options: Options, access: DatabaseAccess, _ body: (EventSourcedApp) async throws -> Result
 ///     ) async throws -> Result {
-///         let store = try await SQLiteEventStore(
-///             configuration: .init(path: options.database, createsFile: access == .setUp))
-///         do {
-///             let result = try await body(ReadSide(database: store, inline: [MeetingsProjection()]))
-///             try await store.close()
-///             return result
-///         } catch {
-///             try? await store.close()
-///             throw error
+///         let settings = StoreSettings(createsDatabase: access == .setUp)
+///         return try await EventSourcedApp.with(url: options.database, drivers: [.sqlite], settings: settings) { store in
+///             ReadSide(database: store, inline: [MeetingsProjection()])
+///         } _: { app in
+///             try await body(app)
 ///         }
 ///     }
 /// }
@@ -38,16 +34,14 @@ public protocol ChronicleApplication {
     /// The options every Chronicle command accepts, such as the database to open.
     associatedtype Options: ParsableArguments & Sendable
 
-    /// Opens the application's store and read side, runs `body` with it, and closes the store.
-    ///
-    /// A store that needs a running client (PostgreSQL) runs it around `body`.
+    /// Opens the application, runs `body` with it, and closes it (`EventSourcedApp.with`).
     ///
     /// - Parameters:
     ///   - options: The command line's options.
     ///   - access: Whether the command sets the database up (and may create it) or needs an
     ///     existing one: never create a database for ``DatabaseAccess/existing``.
     ///   - body: The command's work.
-    static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result
+    static func withApp<Result>(_ options: Options, access: DatabaseAccess, _ body: (EventSourcedApp) async throws -> Result) async throws -> Result
 }
 
 /// What a command needs of the application's database.
@@ -57,4 +51,11 @@ public enum DatabaseAccess: Hashable, Sendable {
     /// Every other command: the database must exist already; a missing one is an error, not a
     /// new empty database.
     case existing
+}
+
+extension ChronicleApplication {
+    /// Opens the application for a command that needs only its read side.
+    static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+        try await withApp(options, access: access) { app in try await body(app.readSide) }
+    }
 }

@@ -41,6 +41,8 @@ struct ReadSideConformance: Sendable {
         case survivesAStopInTheMiddleOfABatch
         /// A reactor's effects happen once each, across retries and restarts.
         case reactsOnceWithReceipts
+        /// A reactor reads state as of its event and writes rows with its receipt, once.
+        case reactsWithStateAtTheEventAndWritesWithItsReceipt
         /// A reactor never sees events from before its registration.
         case reactsOnlyToEventsAfterRegistration
         /// Rebuilds call no reactor.
@@ -111,6 +113,7 @@ struct ReadSideConformance: Sendable {
             case .stopsAFailingProjectionAndRetries: try await suite.stopsAFailingProjectionAndRetries()
             case .survivesAStopInTheMiddleOfABatch: try await suite.survivesAStopInTheMiddleOfABatch()
             case .reactsOnceWithReceipts: try await suite.reactsOnceWithReceipts()
+            case .reactsWithStateAtTheEventAndWritesWithItsReceipt: try await suite.reactsWithStateAtTheEventAndWritesWithItsReceipt()
             case .reactsOnlyToEventsAfterRegistration: try await suite.reactsOnlyToEventsAfterRegistration()
             case .callsNoReactorDuringRebuilds: try await suite.callsNoReactorDuringRebuilds()
             case .rebuildsOffline: try await suite.rebuildsOffline()

@@ -52,6 +52,17 @@ extension ReadSide {
         await inlineState.invalidate()
     }
 
+    /// Rebuilds a projection, named by its type. See ``rebuild(_:mode:progress:)``.
+    ///
+    /// ```swift
+    /// try await app.readSide.rebuild(BalancesProjection.self, mode: .online)
+    /// ```
+    public func rebuild<P: Projection>(
+        _ projection: P.Type, mode: RebuildMode, progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws {
+        try await rebuild(P.name, mode: mode, progress: progress)
+    }
+
     /// Drops the tables of an interrupted online rebuild. The live tables are not touched.
     ///
     /// - Throws: ``ReadSideError/Code/noRebuildInProgress`` when there is none.

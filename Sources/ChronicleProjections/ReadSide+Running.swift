@@ -204,9 +204,10 @@ extension ReadSide {
         let done = try await database.withReadConnection { sql in
             try await Bookkeeping.hasReceipt(reactor: reactor.name, eventID: event.id, on: sql)
         }
+        let writes = ReactionWrites()
         if !done {
             do {
-                try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates()))
+                try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates(), writes: writes))
             } catch is CancellationError {
                 throw CancellationError()
             } catch let error where EventStoreError.isUnavailable(error) {
@@ -215,14 +216,30 @@ extension ReadSide {
                 return ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
             }
         }
-        try await database.withWriteTransaction(locking: nil) { sql in
-            if !done {
-                try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
+        do {
+            try await database.withWriteTransaction(locking: nil) { sql in
+                if !done {
+                    do {
+                        try await writes.run(on: sql)
+                    } catch let error where !EventStoreError.isUnavailable(error) && !(error is CancellationError) {
+                        throw ReactionWriteFailure(underlying: error)
+                    }
+                    try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
+                }
+                try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
             }
-            try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+        } catch let error where EventStoreError.isUnavailable(error) || error is CancellationError {
+            throw error
+        } catch let failure as ReactionWriteFailure {
+            return ReadSideError.handlerFailed(reactor.name, event: event, underlying: failure.underlying)
         }
         return nil
     }
+}
+
+/// A reaction's own write failed: the reaction failed, and its error policy decides.
+struct ReactionWriteFailure: Error {
+    let underlying: any Error
 }
 
 /// How often a consumer failed at the event it failed at last: what its error policy counts.

@@ -27,4 +27,34 @@ extension ReadSide {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
+
+    /// Waits until every async projection and every reactor has handled the log up to its head
+    /// as it is when the wait begins: for tests, scripts and shutdowns that must see every
+    /// effect of what was appended.
+    ///
+    /// ```swift
+    /// try await app.execute(Withdraw(amount: 500), on: account)
+    /// try #require(try await app.readSide.waitUntilCaughtUp(timeout: .seconds(10)))
+    /// ```
+    ///
+    /// - Parameter timeout: How long to wait at most.
+    /// - Returns: Whether they caught up in time. A consumer stopped at a failed event does not
+    ///   catch up until it is retried.
+    public func waitUntilCaughtUp(timeout: Duration = .seconds(10)) async throws -> Bool {
+        let head = try await database.headPosition()
+        let projections = Set(self.projections.filter { $0.mode == .async }.map(\.name))
+        let reactors = Set(self.reactors.map(\.name))
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let (projectionRows, reactorRows) = try await database.withReadConnection { sql in
+                (try await Bookkeeping.projections(on: sql), try await Bookkeeping.reactors(on: sql))
+            }
+            let behind =
+                projections.subtracting(projectionRows.filter { $0.position >= head }.map(\.name)).count
+                + reactors.subtracting(reactorRows.filter { $0.position >= head }.map(\.name)).count
+            if behind == 0 { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }

@@ -7,12 +7,15 @@ public import Chronicle
 /// store:
 ///
 /// ```swift
-/// let sqlite: StoreScope = { limits, body in
-///     let store = try await SQLiteEventStore(configuration: .init(path: temporaryPath(), limits: limits))
-///     do { try await body(store) } catch { try await store.close(); throw error }
-///     try await store.close()
-/// }
+/// try await Scenario(Account.self, in: SQLiteEventStore.withTemporaryStore)   // ChronicleSQLite's
+///     .given(AccountOpened(holder: "Ada"))
+///     .when(Deposit(amount: 500))
+///     .then(MoneyDeposited(amount: 500))
 /// ```
+///
+/// ``inMemoryStore`` is the default; `SQLiteEventStore.withTemporaryStore` (in `ChronicleSQLite`,
+/// so that this module needs no SQL) runs the same scenario on a SQLite file. Write your own for
+/// another store: open it, run the body, close it on every way out.
 public typealias StoreScope = @Sendable (
     _ limits: EventLimits, _ body: @Sendable (any EventStore) async throws -> Void
 ) async throws -> Void

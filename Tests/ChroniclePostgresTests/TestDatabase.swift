@@ -42,9 +42,7 @@ enum TestDatabase {
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
             clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters, appendGroups: appendGroups, operationTimeout: .seconds(60)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
+        try await store.serving {
             try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
             do {
                 if migrated { try await store.migrate() }

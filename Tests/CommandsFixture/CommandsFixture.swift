@@ -36,7 +36,7 @@ struct FixtureApp: ChronicleApplication {
         var poisonAmount: Int?
     }
 
-    static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result {
+    static func withApp<Result>(_ options: Options, access: DatabaseAccess, _ body: (EventSourcedApp) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "chronicle-fixture")
         logger.logLevel = .warning
         let configuration = ReadSide.Configuration(rebuildBatchSize: 5, logger: logger)
@@ -46,39 +46,20 @@ struct FixtureApp: ChronicleApplication {
             current: [CounterIncremented.self])
         let increments: any Projection =
             options.incrementsVersion == 2 ? IncrementsProjectionV2() : IncrementsProjection(poisonAmount: options.poisonAmount)
-        func readSide(_ database: some SQLEventStore) -> ReadSide {
+        var url = options.database
+        if let schema = options.schema { url += (url.contains("?") ? "&" : "?") + "search_path=\(schema)" }
+        let settings = StoreSettings(upcasters: upcasters, createsDatabase: access == .setUp)
+        return try await EventSourcedApp.with(url: url, drivers: [.sqlite, .postgres], settings: settings) { store in
             ReadSide(
-                database: database, inline: [CountersProjection()], async: [increments], reactors: [MilestoneReactor()],
+                database: store, inline: [CountersProjection()], async: [increments], reactors: [MilestoneReactor()],
                 upcastMigrations: ["counters-2026"], configuration: configuration)
-        }
-
-        guard options.database.hasPrefix("postgres") else {
-            // Opened unmigrated, like PostgreSQL, so that `migrate` is what sets the schema up.
-            let store = try await SQLiteEventStore(
-                configuration: .init(path: options.database, createsFile: access == .setUp, migratesOnOpen: false, upcasters: upcasters))
-            do {
-                let result = try await body(readSide(store))
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
-        }
-        var clientConfiguration = try PostgresEventStore.clientConfiguration(url: options.database)
-        if let schema = options.schema {
-            clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
-        }
-        let store = PostgresEventStore(clientConfiguration: clientConfiguration, configuration: .init(upcasters: upcasters))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
+        } _: { app in
             if let schema = options.schema {
-                try await store.withWriteTransaction(locking: nil) { sql in
+                try await app.store.withWriteTransaction(locking: nil) { sql in
                     try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
                 }
             }
-            return try await body(readSide(store))
+            return try await body(app)
         }
     }
 }
@@ -94,12 +75,12 @@ struct Seed: AsyncParsableCommand {
     @OptionGroup var options: FixtureApp.Options
 
     func run() async throws {
-        try await FixtureApp.withReadSide(options, access: .existing) { readSide in
+        try await FixtureApp.withApp(options, access: .existing) { app in
             for index in 0..<legacy {
                 let bumped = NewEvent(eventType: "counter.bumped", data: Data(#"{"by":\#(index + 1)}"#.utf8))
-                try await readSide.eventStore.append([bumped], to: StreamName(entityType: "counter", entityID: "legacy"), expected: .any)
+                try await app.events.append([bumped], to: StreamName(entityType: "counter", entityID: "legacy"), expected: .any)
             }
-            let aggregates = readSide.aggregates()
+            let aggregates = app.aggregates()
             for round in 1...max(1, increments) where increments > 0 {
                 for counter in 1...counters {
                     try await aggregates.execute(Increment(amount: round * 10 + counter), on: EntityID<Counter>("c\(counter)"))
@@ -107,7 +88,7 @@ struct Seed: AsyncParsableCommand {
             }
             for _ in 0..<refused {
                 do {
-                    try await readSide.eventStore.append([CounterIncremented(amount: 1)], to: StreamName(entityType: "counter", entityID: "c1"), expected: .noEvents)
+                    try await app.events.append([CounterIncremented(amount: 1)], to: StreamName(entityType: "counter", entityID: "c1"), expected: .noEvents)
                 } catch let error as EventStoreError where error.code == .wrongExpectedVersion {}
             }
         }
@@ -123,11 +104,12 @@ struct Follow: AsyncParsableCommand {
     @OptionGroup var options: FixtureApp.Options
 
     func run() async throws {
-        try await FixtureApp.withReadSide(options, access: .existing) { readSide in
+        try await FixtureApp.withApp(options, access: .existing) { app in
+            let readSide = app.readSide
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await readSide.run() }
                 if untilCaughtUp {
-                    let head = try await readSide.eventStore.headPosition()
+                    let head = try await app.events.headPosition()
                     guard try await readSide.waitUntilApplied(through: head, timeout: .seconds(seconds)) else {
                         throw ValidationError("The projections did not reach position \(head) within \(seconds) s.")
                     }

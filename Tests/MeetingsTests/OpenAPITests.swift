@@ -1,4 +1,5 @@
 import ChronicleHummingbird
+import ChronicleProjections
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,7 +14,8 @@ import Testing
 struct OpenAPITests {
     @Test func documentsExactlyTheRoutesOfTheRouter() async throws {
         try await Backend.sqlite.withDatabase { url in
-            try await MeetingsDatabase(url: url).withReadSide { readSide in
+            try await EventSourcedApp.meetings(url: url) { app in
+                let readSide = app.readSide
                 let router = Router(context: MeetingsRequestContext.self)
                 MeetingsAPI(readSide: readSide, tokens: await SessionTokens.random()).addRoutes(to: router)
                 let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })

@@ -41,7 +41,7 @@ struct OutageTests {
         try await Backend.postgres.withDatabase(server: try PostgresOutage.requireURL()) { database in
             // Set up before the fault with time to spare: the suite shares a busy machine, and
             // only the requests during the outage are held to the deadline.
-            _ = try await MeetingsDatabase(url: database).withReadSide(operationTimeout: .seconds(30)) { try await $0.migrate() }
+            _ = try await EventSourcedApp.meetings(url: database, operationTimeout: .seconds(30)) { try await $0.migrate() }
             try await TestServer.serve(
                 database, migrating: false, operationTimeout: Self.deadline, readinessTimeout: .milliseconds(900), logger: logger
             ) { server in

@@ -119,9 +119,10 @@ struct TestServer: Sendable {
     ) async throws -> Result {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
-        return try await MeetingsDatabase(url: url).withReadSide(
-            now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
-        ) { readSide in
+        return try await EventSourcedApp.meetings(
+            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
+        ) { app in
+            let readSide = app.readSide
             if migrating { try await readSide.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })
             let api = MeetingsAPI(readSide: readSide, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout)

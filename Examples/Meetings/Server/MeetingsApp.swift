@@ -20,18 +20,17 @@ public struct MeetingsApp: ChronicleApplication, Sendable {
         public init() {}
 
         /// The database the options name.
-        public func database() throws -> MeetingsDatabase {
-            try MeetingsDatabase(url: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "meetings.sqlite")
+        public var url: String {
+            databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "meetings.sqlite"
         }
     }
 
-    /// Opens the app's store and read side for a subcommand; only `migrate` may create the
-    /// database.
-    public static func withReadSide<Result>(
-        _ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result
+    /// Opens the app for a subcommand; only `migrate` may create the database.
+    public static func withApp<Result>(
+        _ options: Options, access: DatabaseAccess, _ body: (EventSourcedApp) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "meetings")
         logger.logLevel = .warning
-        return try await options.database().withReadSide(creating: access == .setUp, logger: logger, body)
+        return try await EventSourcedApp.meetings(url: options.url, creating: access == .setUp, logger: logger, body)
     }
 }

@@ -36,17 +36,16 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     private func serve() async throws {
         var logger = Logger(label: "meetings")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let database = try options.database()
-        let tokens = await Self.tokens(logger: logger)
-        try await database.withReadSide(logger: logger) { readSide in
-            let migration = try await readSide.migrate()
+        try await EventSourcedApp.meetings(url: options.url, logger: logger) { app in
+            let tokens = await Self.tokens(logger: logger)
+            let migration = try await app.migrate()
             if !migration.isEmpty {
                 logger.info("Migrated the database", metadata: [
                     "store_migrations": "\(migration.storeMigrations.count)", "created_projections": "\(migration.createdProjections)",
                 ])
             }
             let app = MeetingsServer.application(
-                api: MeetingsAPI(readSide: readSide, tokens: tokens), host: host, port: port, logger: logger)
+                api: MeetingsAPI(readSide: app.readSide, tokens: tokens), host: host, port: port, logger: logger)
             try await app.runService()
         }
     }

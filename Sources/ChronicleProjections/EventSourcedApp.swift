@@ -1,0 +1,93 @@
+@_exported public import Chronicle
+@_exported public import ChronicleMigrations
+@_exported public import ChronicleSQL
+@_exported public import SQLKit
+public import ServiceLifecycle
+
+/// An event-sourced application's root: its store, its commands and its read side, opened from
+/// a database URL and closed on every way out.
+///
+/// ```swift
+/// try await EventSourcedApp.with(url: "sqlite:bank.sqlite", drivers: [.sqlite, .postgres]) { store in
+///     ReadSide(database: store, inline: [BalancesProjection()], reactors: [LargeWithdrawalAlert()])
+/// } _: { app in
+///     try await app.migrate()
+///     try await app.execute(Deposit(amount: 100), on: account)
+/// }
+/// ```
+///
+/// - ``events`` appends through the inline projections, so their tables commit with the events;
+///   ``aggregates(configuration:)`` and ``execute(_:on:metadata:)`` run commands.
+/// - ``readSide`` keeps the runners (``run()``), rebuilds and status.
+/// - ``read(_:)`` queries the read tables with SQLKit, which this module re-exports with
+///   `ChronicleSQL` and `ChronicleMigrations` (for an application's own tables).
+public struct EventSourcedApp: Service, Sendable {
+    /// The store, opened from the URL.
+    public let store: any ServedSQLEventStore
+    /// The projections, reactors and their runners.
+    public let readSide: ReadSide
+
+    /// An application over an open store and its read side.
+    public init(store: any ServedSQLEventStore, readSide: ReadSide) {
+        self.store = store
+        self.readSide = readSide
+    }
+
+    /// The events: appends apply the inline projections in their transaction.
+    public var events: any EventStore { readSide.eventStore }
+
+    /// Loads aggregates and executes commands, one queue per entity for the whole application.
+    public func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
+        readSide.aggregates(configuration: configuration)
+    }
+
+    /// Executes a command on an entity. See `Aggregates.execute(_:on:metadata:)`.
+    @discardableResult
+    public func execute<C: Command>(_ command: C, on id: EntityID<C.Target>, metadata: EventMetadata = EventMetadata()) async throws
+        -> CommandResult<C.Target>
+    {
+        try await aggregates().execute(command, on: id, metadata: metadata)
+    }
+
+    /// Migrates the store, the application's own tables and the projections' tables.
+    @discardableResult
+    public func migrate() async throws -> ReadSideMigration {
+        try await readSide.migrate()
+    }
+
+    /// Reads the read tables (or any table) outside a write transaction.
+    ///
+    /// ```swift
+    /// let balance = try await app.read { sql in
+    ///     try await sql.select().column("balance").from("balances").where("account", .equal, id).first(decodingColumn: "balance", as: Int.self)
+    /// }
+    /// ```
+    public func read<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await store.withReadConnection(work)
+    }
+
+    /// Runs the read side's runners until the service group shuts down.
+    public func run() async throws {
+        try await readSide.run()
+    }
+
+    /// Opens the store a URL names (`sqlite:<path>`, a plain path, `postgres://…`), runs it,
+    /// proves it can serve, runs the body with the application, and closes the store, also when
+    /// the body or the opening throws. The store is not migrated: call ``migrate()``.
+    ///
+    /// - Parameters:
+    ///   - url: The database.
+    ///   - drivers: The drivers the application links: `.sqlite`, `.postgres`.
+    ///   - settings: What the store is set up with.
+    ///   - readSide: The read side over the store: its projections, reactors and tables.
+    ///   - body: The work.
+    /// - Throws: `EventStoreError.Code.invalidInput` for a URL no driver opens;
+    ///   `EventStoreError.Code.unavailable` when the database cannot be reached; the body's errors.
+    public static func with<Result>(
+        url: String, drivers: [StoreDriver], settings: StoreSettings = StoreSettings(),
+        readSide: (any SQLEventStore) -> ReadSide, _ body: (EventSourcedApp) async throws -> Result
+    ) async throws -> Result {
+        let store = try await StoreDriver.open(url, among: drivers, settings: settings)
+        return try await store.serving { try await body(EventSourcedApp(store: store, readSide: readSide(store))) }
+    }
+}
