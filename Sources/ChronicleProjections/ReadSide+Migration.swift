@@ -13,7 +13,7 @@ extension ReadSide {
     ///
     /// - Important: A projection whose version (or mode) differs from the one its tables were
     ///   built with is reported by ``status()`` as needing a rebuild, and is neither applied nor
-    ///   run until rebuilt: see ``rebuild(_:mode:progress:)``.
+    ///   run until rebuilt: see ``rebuild(_:mode:progress:)-(String,_,_)``.
     /// - Important: The store refuses appends that would skip this read side's inline
     ///   projections (see ``eventStore``); an inline projection no longer registered here no
     ///   longer holds appends back.

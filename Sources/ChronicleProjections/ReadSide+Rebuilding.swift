@@ -52,7 +52,7 @@ extension ReadSide {
         await inlineState.invalidate()
     }
 
-    /// Rebuilds a projection, named by its type. See ``rebuild(_:mode:progress:)``.
+    /// Rebuilds a projection, named by its type. See ``rebuild(_:mode:progress:)-(String,_,_)``.
     ///
     /// ```swift
     /// try await app.readSide.rebuild(BalancesProjection.self, mode: .online)

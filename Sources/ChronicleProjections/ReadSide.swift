@@ -25,7 +25,7 @@ public import ServiceLifecycle
 /// ```
 ///
 /// The read side is a `Service`: its ``run()`` follows the log until cancelled or shut down.
-/// Rebuilds (``rebuild(_:mode:progress:)``) replay the log into a projection with reactors
+/// Rebuilds (``rebuild(_:mode:progress:)-(String,_,_)``) replay the log into a projection with reactors
 /// off: only ``run()`` ever calls a reactor.
 public struct ReadSide: Service, Sendable {
     /// How the runners and rebuilds behave.
