@@ -129,6 +129,17 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// A store let go without ``close()`` (an error thrown before it, say) closes its
+    /// connections in the background rather than leaving them open.
+    deinit {
+        guard !closing.isClosed else { return }
+        let (reader, writer) = (self.reader, self.writer)
+        Task {
+            try? await reader.close()
+            try? await writer.close()
+        }
+    }
+
     /// Closes the store's connections. The store cannot be used afterwards. Closing a closed
     /// store does nothing.
     public func close() async throws {

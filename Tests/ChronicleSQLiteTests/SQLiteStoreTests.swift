@@ -59,6 +59,26 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// A store let go without `close()`, as when an error is thrown before it, closes its
+    /// connections itself: SQLiteNIO stops a debug build on a connection that is never closed.
+    @Test func aStoreLetGoWithoutClosingClosesItself() async throws {
+        struct Failure: Error {}
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("events.sqlite").path
+            let stream = StreamName(entityType: "meeting", entityID: "dropped")
+            await #expect(throws: Failure.self) {
+                let store = try await SQLiteEventStore(path: path)
+                try await store.append([Self.event()], to: stream, expected: .noEvents)
+                throw Failure()
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            try await Self.withStore(at: path) { store in
+                let kept = try await store.readStream(stream).count
+                #expect(kept == 1, "what was appended before the error is kept")
+            }
+        }
+    }
+
     @Test func refusesToOpenWhenAnAppliedMigrationWasEdited() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("edited.sqlite").path

@@ -8,7 +8,7 @@ extension Snapshot {
     /// event), and its state is JSON whose strings every database stores faithfully.
     ///
     /// - Throws: ``EventStoreError/Code/invalidInput`` naming the problem.
-    package func check() throws {
+    public func check() throws {
         func refuse(_ problem: String) -> EventStoreError {
             .invalidInput("Cannot keep a snapshot of \(stream): \(problem). Nothing was written.", stream: stream)
         }
