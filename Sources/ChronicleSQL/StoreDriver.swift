@@ -102,8 +102,10 @@ public struct StoreDriver: Sendable {
             throw EventStoreError.invalidInput("The database URL is empty: give a SQLite file or a postgres:// URL.")
         }
         guard let driver = drivers.first(where: { $0.opens(url) }) else {
+            // The scheme only: the rest of a URL may hold a password.
+            let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
             throw EventStoreError.invalidInput(
-                "No store driver opens the database URL \(url.prefix(40))…: the drivers given are \(drivers.map(\.name).joined(separator: ", ")).")
+                "No store driver given opens \(scheme): URLs; the drivers given are \(drivers.map(\.name).joined(separator: ", ")).")
         }
         return try await driver.open(url, settings)
     }

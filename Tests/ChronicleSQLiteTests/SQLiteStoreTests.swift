@@ -59,6 +59,17 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// A URL that no given driver opens is refused by its scheme, without repeating the rest,
+    /// which may hold a password.
+    @Test func refusesAURLNoDriverOpensWithoutRepeatingIt() async throws {
+        let error = await #expect(throws: EventStoreError.self) {
+            try await StoreDriver.open("postgres://app:hunter2@db.internal/app", among: [.sqlite])
+        }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("postgres:") == true && error?.message.contains("sqlite") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("hunter2") == false, "\(String(describing: error))")
+    }
+
     /// A store let go without `close()`, as when an error is thrown before it, closes its
     /// connections itself: SQLiteNIO stops a debug build on a connection that is never closed.
     @Test func aStoreLetGoWithoutClosingClosesItself() async throws {
