@@ -2,14 +2,19 @@ public import ChronicleProjections
 
 /// One row per account: its holder and balance, current when a command returns (inline).
 public struct BalancesProjection: Projection {
+    /// The projection's name: `balances`.
     public static let name = "balances"
+    /// The version of its handlers and table.
     public static let version = 1
+    /// One table, `balances`.
     public static let tables = [
         ProjectionTable("balances", ["CREATE TABLE {table} (account TEXT PRIMARY KEY, holder TEXT NOT NULL, balance INTEGER NOT NULL)"])
     ]
 
+    /// The projection.
     public init() {}
 
+    /// A row per opening, updated by deposits and withdrawals.
     public var handlers: EventHandlers<ProjectionContext> {
         EventHandlers {
             On(AccountOpened.self) { event, row in
