@@ -1,4 +1,5 @@
 public import Chronicle
+public import ChronicleSQL
 import Foundation
 import Logging
 public import PostgresNIO
@@ -46,7 +47,7 @@ final class PositionReservation: @unchecked Sendable {
     }
 }
 
-extension PostgresEventStore: AppendWriter {
+extension PostgresEventStore: SQLAppendWriter {
     /// Writes one append with one statement (`AppendStatement`) on a pooled connection.
     public func write(_ append: PreparedAppend) async throws -> AppendResult {
         try await withConnection { connection in
@@ -92,20 +93,8 @@ extension PostgresEventStore: AppendWriter {
             reserved: try transaction.reservation.take(append.entries.count))
     }
 
-    /// Runs work in a savepoint of the transaction, rolling back to it when the work throws.
-    public func withSavepoint<Result: Sendable>(
-        in transaction: PostgresAppendTransaction, _ work: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        let logger = configuration.logger
-        try await transaction.connection.query("SAVEPOINT chronicle_append", logger: logger)
-        do {
-            let result = try await work()
-            try await transaction.connection.query("RELEASE SAVEPOINT chronicle_append", logger: logger)
-            return result
-        } catch {
-            _ = try? await transaction.connection.query("ROLLBACK TO SAVEPOINT chronicle_append", logger: logger)
-            _ = try? await transaction.connection.query("RELEASE SAVEPOINT chronicle_append", logger: logger)
-            throw error
-        }
+    /// Runs a statement of a savepoint in the transaction.
+    public func execute(_ statement: String, in transaction: PostgresAppendTransaction) async throws {
+        _ = try await transaction.connection.query(PostgresQuery(unsafeSQL: statement), logger: configuration.logger)
     }
 }

@@ -1,5 +1,5 @@
 public import Chronicle
-import ChronicleSQL
+public import ChronicleSQL
 import SQLiteNIO
 
 /// A write transaction on the store's writer connection.
@@ -7,7 +7,7 @@ public struct SQLiteTransaction: Sendable {
     let connection: SQLiteConnection
 }
 
-extension SQLiteEventStore: AppendWriter {
+extension SQLiteEventStore: SQLAppendWriter {
     /// Writes one append on the writer connection, in turn with every other write.
     public func write(_ append: PreparedAppend) async throws -> AppendResult {
         do {
@@ -40,20 +40,9 @@ extension SQLiteEventStore: AppendWriter {
         try await insert(append, insideTransaction: true, appliesInlineProjections: applyingInlineProjections)
     }
 
-    /// Runs work in a savepoint of the transaction, rolling back to it when the work throws.
-    public func withSavepoint<Result: Sendable>(
-        in transaction: SQLiteTransaction, _ work: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        try await transaction.connection.runTransactionStatement("SAVEPOINT chronicle_append")
-        do {
-            let result = try await work()
-            try await transaction.connection.runTransactionStatement("RELEASE chronicle_append")
-            return result
-        } catch {
-            try? await transaction.connection.runTransactionStatement("ROLLBACK TO chronicle_append")
-            try? await transaction.connection.runTransactionStatement("RELEASE chronicle_append")
-            throw error
-        }
+    /// Runs a statement of a savepoint in the transaction.
+    public func execute(_ statement: String, in transaction: SQLiteTransaction) async throws {
+        try await transaction.connection.runTransactionStatement(statement)
     }
 
     /// Wakes this process's runners.

@@ -1,5 +1,5 @@
 public import Chronicle
-import ChronicleSQL
+public import ChronicleSQL
 import Foundation
 public import SQLKit
 import SQLiteKit
@@ -12,7 +12,7 @@ public struct SimpleSQLiteTransaction: Sendable {
     public var sql: any SQLDatabase { connection.sql() }
 }
 
-extension SimpleSQLiteEventStore: EventStore, AppendWriter {
+extension SimpleSQLiteEventStore: EventStore, SQLAppendWriter {
     /// Appends events to one entity, all or nothing, through Chronicle's `AppendPipeline`.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
@@ -45,20 +45,10 @@ extension SimpleSQLiteEventStore: EventStore, AppendWriter {
         try await insert(append, on: transaction.sql, refusingInlineProjections: !applyingInlineProjections)
     }
 
-    /// Runs work in a savepoint, rolling back to it when the work throws.
-    public func withSavepoint<Result: Sendable>(
-        in transaction: SimpleSQLiteTransaction, _ work: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        try await transaction.connection.control("SAVEPOINT member")
-        do {
-            let result = try await work()
-            try await transaction.connection.control("RELEASE member")
-            return result
-        } catch {
-            try? await transaction.connection.control("ROLLBACK TO member")
-            try? await transaction.connection.control("RELEASE member")
-            throw error
-        }
+    /// Runs a statement of a savepoint in the transaction (`SQLAppendWriter` builds the
+    /// savepoints from it).
+    public func execute(_ statement: String, in transaction: SimpleSQLiteTransaction) async throws {
+        try await transaction.connection.control(statement)
     }
 
     /// Wakes whoever follows the log in this process.
