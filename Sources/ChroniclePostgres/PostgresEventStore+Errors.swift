@@ -33,10 +33,6 @@ extension PostgresEventStore {
             return Problem(error: error, question: .whyRefused)
         case "23505" where info[.constraintName] == "chronicle_events_event_id":
             return Problem(error: error, question: .whichEventID)
-        case "CH002":
-            return Problem(error: EventStoreError.invalidInput(
-                "Cannot append to \(stream): the append must be the first write of its transaction, so that readers of the log see events in position order. Nothing was appended.",
-                stream: stream))
         case "22P02", "22021", "22P05", "54000":
             return Problem(error: EventStoreError.invalidInput(
                 "Cannot append to \(stream): PostgreSQL refused the data: \(info[.message] ?? "invalid input"). Nothing was appended.",
