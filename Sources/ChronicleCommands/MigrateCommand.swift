@@ -33,16 +33,17 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
     /// Migrates and prints what was done.
     public func run() async throws {
         try await CommandOutput.reportingFailures {
-            let (report, upcast) = try await App.withReadSide(options, access: .setUp) { readSide in
-                if let id = upcastMigration, !readSide.upcastMigrations.contains(id) {
+            let (report, upcast) = try await App.withApp(options, access: .setUp) { app in
+                let known = app.readSide.upcastMigrations
+                if let id = upcastMigration, !known.contains(id) {
                     throw ReadSideError(
                         code: .unknownName,
-                        message: "No upcasting migration is named \"\(id)\". Known: \(readSide.upcastMigrations.isEmpty ? "none" : readSide.upcastMigrations.joined(separator: ", ")).",
+                        message: "No upcasting migration is named \"\(id)\". Known: \(known.isEmpty ? "none" : known.joined(separator: ", ")).",
                         name: id)
                 }
-                let report = try await readSide.migrate()
+                let report = try await app.migrate()
                 guard let id = upcastMigration else { return (report, nil as UpcastMigrationReport?) }
-                return (report, try await readSide.database.runUpcastMigration(id))
+                return (report, try await app.store.runUpcastMigration(id))
             }
             for migration in report.storeMigrations {
                 print("Applied store migration \(migration.version) (\(migration.name))")

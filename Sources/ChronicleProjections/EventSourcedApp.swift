@@ -49,7 +49,25 @@ public struct EventSourcedApp: Service, Sendable {
         try await aggregates().execute(command, on: id, metadata: metadata)
     }
 
-    /// Migrates the store, the application's own tables and the projections' tables.
+    /// Sets up what is new: the store's schema (its pending migrations), the application's
+    /// migrations given to the read side
+    /// (``ReadSide/init(database:inline:async:reactors:migrations:upcastMigrations:configuration:)``),
+    /// the tables of new projections (built at once from the log when inline; async ones catch up
+    /// when ``run()`` starts), and the registration of new reactors at the current head. A second
+    /// run does nothing.
+    ///
+    /// - Important: A projection whose version (or mode) differs from the one its tables were
+    ///   built with is reported by ``ReadSide/status()`` as needing a rebuild, and is neither
+    ///   applied nor run until rebuilt: see ``ReadSide/rebuild(_:mode:progress:)-(String,_,_)``.
+    /// - Important: The store refuses appends that would skip the read side's inline
+    ///   projections (see ``events``); an inline projection no longer registered no longer holds
+    ///   appends back.
+    /// - Important: The store's tables are the store's. Before anything is changed, a projection
+    ///   table named with the store's prefix (`chronicle_`), or a projection or application
+    ///   migration statement that would create, change or write such a table, is refused with
+    ///   ``ReadSideError/Code/reservedName``. A projection never drops or replaces a table its
+    ///   bookkeeping did not create (``ReadSideError/Code/tableExists``).
+    /// - Returns: What this run did; nothing when everything was set up before.
     @discardableResult
     public func migrate() async throws -> ReadSideMigration {
         try await readSide.migrate()

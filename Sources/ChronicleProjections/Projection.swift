@@ -38,7 +38,7 @@ public import Chronicle
 /// - Important: Handlers must be deterministic functions of the events: they run again, in
 ///   order, when the projection is rebuilt. Side effects belong in a ``Reactor``. A projection
 ///   writes only its own tables: its table names and statements may not use the store's prefix
-///   (`chronicle_`), which ``ReadSide/migrate()`` refuses.
+///   (`chronicle_`), which ``EventSourcedApp/migrate()`` refuses.
 public protocol Projection: Sendable {
     /// The projection's stable name: its checkpoint's key. Lowercase letters, digits, `_`.
     static var name: String { get }

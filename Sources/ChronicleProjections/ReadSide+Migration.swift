@@ -5,26 +5,9 @@ import Logging
 import SQLKit
 
 extension ReadSide {
-    /// Sets up what is new: the store's schema (its pending migrations), the application's
-    /// migrations given to ``init(database:inline:async:reactors:migrations:upcastMigrations:configuration:)``, the tables of new
-    /// projections (built at once from the log when inline; async ones catch up when ``run()``
-    /// starts), and the registration of new reactors at the current head. A second run does
-    /// nothing.
-    ///
-    /// - Important: A projection whose version (or mode) differs from the one its tables were
-    ///   built with is reported by ``status()`` as needing a rebuild, and is neither applied nor
-    ///   run until rebuilt: see ``rebuild(_:mode:progress:)-(String,_,_)``.
-    /// - Important: The store refuses appends that would skip this read side's inline
-    ///   projections (see ``eventStore``); an inline projection no longer registered here no
-    ///   longer holds appends back.
-    /// - Important: The store's tables are the store's. Before anything is changed, a projection
-    ///   table named with the store's prefix (`chronicle_`), or a projection or application
-    ///   migration statement that would create, change or write such a table, is refused with
-    ///   ``ReadSideError/Code/reservedName``. A projection never drops or replaces a table its
-    ///   bookkeeping did not create (``ReadSideError/Code/tableExists``).
-    /// - Returns: What this run did; nothing when everything was set up before.
+    /// Sets up what is new; see ``EventSourcedApp/migrate()``.
     @discardableResult
-    public func migrate() async throws -> ReadSideMigration {
+    package func migrate() async throws -> ReadSideMigration {
         try checkRegistration()
         var report = ReadSideMigration(storeMigrations: try await database.migrate(database.dialect.storeMigrations))
         for set in migrations {

@@ -7,25 +7,26 @@ public import ServiceLifecycle
 
 /// A store's read side: its projections, its reactors, and the runners that keep them current.
 ///
+/// An application gives its read side to its root, ``EventSourcedApp``, which migrates it and
+/// appends through its inline projections:
+///
 /// ```swift
-/// let store = try await SQLiteEventStore(path: "app.sqlite")
-/// let readSide = ReadSide(
-///     database: store,
-///     inline: [MeetingsProjection()],                 // current when a command returns
-///     async: [ActivityFeedProjection()],              // follows the log
-///     reactors: [InvitationMailer(mail: mail)])
-/// try await readSide.migrate()                        // tables, checkpoints, first builds
-///
-/// let aggregates = readSide.aggregates()              // appends apply the inline projections
-/// try await aggregates.execute(ScheduleMeeting(…), on: meetingID)
-///
-/// try await withThrowingDiscardingTaskGroup { group in
-///     group.addTask { try await readSide.run() }      // async projections and reactors
+/// try await EventSourcedApp.with(url: "sqlite:app.sqlite", drivers: [.sqlite]) { store in
+///     ReadSide(
+///         database: store,
+///         inline: [MeetingsProjection()],             // current when a command returns
+///         async: [ActivityFeedProjection()],          // follows the log
+///         reactors: [InvitationMailer(mail: mail)])
+/// } _: { app in
+///     try await app.migrate()                         // tables, checkpoints, first builds
+///     try await app.execute(ScheduleMeeting(…), on: meetingID)
+///     try await app.readSide.run()                    // async projections and reactors
 /// }
 /// ```
 ///
-/// The read side is a `Service`: its ``run()`` follows the log until cancelled or shut down.
-/// Rebuilds (``rebuild(_:mode:progress:)-(String,_,_)``) replay the log into a projection with reactors
+/// The read side keeps the runners, rebuilds and status. It is a `Service`: its ``run()``
+/// follows the log until cancelled or shut down. Rebuilds
+/// (``rebuild(_:mode:progress:)-(String,_,_)``) replay the log into a projection with reactors
 /// off: only ``run()`` ever calls a reactor.
 public struct ReadSide: Service, Sendable {
     /// How the runners and rebuilds behave.
@@ -74,13 +75,13 @@ public struct ReadSide: Service, Sendable {
 
     let projections: [RegisteredProjection]
     let reactors: [RegisteredReactor]
-    /// The application's own migrations, applied by ``migrate()`` after the store's.
+    /// The application's own migrations, applied by `EventSourcedApp.migrate()` after the store's.
     let migrations: [MigrationSet]
     /// The ids of the upcasting migrations the application ships, which the `migrate --upcast`
     /// command accepts.
     public let upcastMigrations: [String]
     let inlineState = InlineProjectionState()
-    /// Queues the commands of every ``aggregates(configuration:)`` per entity, so that commands
+    /// Queues the commands of every `aggregates(configuration:)` per entity, so that commands
     /// of this process on one entity never conflict with each other.
     let commandQueue = EntityQueue()
 
@@ -92,12 +93,14 @@ public struct ReadSide: Service, Sendable {
     ///   - async: Projections applied behind the log by ``run()``.
     ///   - reactors: Side effects run by ``run()``.
     ///   - migrations: The application's own tables outside projections (a reactor's outbox,
-    ///     say), applied by ``migrate()`` after the store's schema, each set under its own scope.
+    ///     say), applied by ``EventSourcedApp/migrate()`` after the store's schema, each set
+    ///     under its own scope.
     ///   - upcastMigrations: The ids of the upcasting migrations the application ships (see
     ///     `SQLEventStore.runUpcastMigration(_:batchSize:afterBatch:)`).
     ///   - configuration: How runners and rebuilds behave.
     /// - Precondition: Names are unique, and no migration set uses the store's scope. (Names of
-    ///   tables and statements that touch the store's tables are refused by ``migrate()``.)
+    ///   tables and statements that touch the store's tables are refused by
+    ///   ``EventSourcedApp/migrate()``.)
     public init(
         database: some SQLEventStore,
         inline: [any Projection] = [],
@@ -127,13 +130,13 @@ public struct ReadSide: Service, Sendable {
     public var reactorNames: [String] { reactors.map(\.name) }
 
     /// The event store to append through: every append also applies the inline projections, in
-    /// its transaction.
-    public var eventStore: any EventStore { InlineProjectionStore(readSide: self) }
+    /// its transaction. Applications reach it as ``EventSourcedApp/events``.
+    package var eventStore: any EventStore { InlineProjectionStore(readSide: self) }
 
-    /// Aggregates whose commands append through ``eventStore`` (with snapshots kept in the
+    /// Aggregates whose commands append through `eventStore` (with snapshots kept in the
     /// store, when it keeps them). The commands of all of them, and of reactors, queue per
-    /// entity together.
-    public func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
+    /// entity together. Applications reach them through ``EventSourcedApp``.
+    package func aggregates(configuration: Aggregates.Configuration? = nil) -> Aggregates {
         Aggregates(
             store: eventStore, snapshots: database,
             configuration: configuration ?? self.configuration.aggregates, queue: commandQueue)

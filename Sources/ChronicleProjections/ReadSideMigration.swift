@@ -1,6 +1,6 @@
 public import ChronicleMigrations
 
-/// What one run of ``ReadSide/migrate()`` set up.
+/// What one run of ``EventSourcedApp/migrate()`` set up.
 public struct ReadSideMigration: Sendable {
     /// The store's schema migrations applied by this run.
     public var storeMigrations: [Migration]

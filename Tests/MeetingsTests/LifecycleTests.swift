@@ -185,7 +185,7 @@ struct LifecycleTests {
                 #expect(ready.status == .serviceUnavailable && ready.json["status"] == "not_ready", "\(ready)")
                 #expect(ready.headers[.retryAfter] == "1", "\(ready)")
                 #expect(ready.json["problems"]?.arrayValue.first?.stringValue?.contains("pending migration") == true, "\(ready)")
-                try await server.readSide.migrate()
+                try await server.app.migrate()
                 // Ready once the runners retry after the migration: their delay grows while the
                 // tables are missing, up to the read side's maximumRetryDelay (30 s).
                 let migrated = try await server.send(until: .ok, before: .now + .seconds(35), .get, "/ready")

@@ -15,9 +15,8 @@ struct OpenAPITests {
     @Test func documentsExactlyTheRoutesOfTheRouter() async throws {
         try await Backend.sqlite.withDatabase { url in
             try await EventSourcedApp.meetings(url: url) { app in
-                let readSide = app.readSide
                 let router = Router(context: MeetingsRequestContext.self)
-                MeetingsAPI(readSide: readSide, tokens: await SessionTokens.random()).addRoutes(to: router)
+                MeetingsAPI(app: app, tokens: await SessionTokens.random()).addRoutes(to: router)
                 let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
                 let documented = Set(OpenAPIDocument.shared.operations.flatMap { path, methods in methods.keys.map { "\($0) \(path)" } })
                 #expect(!served.isEmpty)

@@ -94,7 +94,7 @@ struct TestServer: Sendable {
     }
 
     let client: any TestClientProtocol
-    let readSide: ReadSide
+    let app: EventSourcedApp
     let clock: TestClock
     let tokens: SessionTokens
     /// The `--database-url` of the server's database.
@@ -122,12 +122,11 @@ struct TestServer: Sendable {
         return try await EventSourcedApp.meetings(
             url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
         ) { app in
-            let readSide = app.readSide
-            if migrating { try await readSide.migrate() }
+            if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })
-            let api = MeetingsAPI(readSide: readSide, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout)
+            let api = MeetingsAPI(app: app, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout)
             return try await MeetingsServer.application(api: api, port: 0, logger: logger).test(.live) { client in
-                try await body(TestServer(client: client, readSide: readSide, clock: clock, tokens: tokens, databaseURL: url))
+                try await body(TestServer(client: client, app: app, clock: clock, tokens: tokens, databaseURL: url))
             }
         }
     }
@@ -202,6 +201,9 @@ struct TestServer: Sendable {
         #expect(reply.status == .created, "\(reply)", sourceLocation: sourceLocation)
         return try #require(reply.json["id"]?.stringValue, sourceLocation: sourceLocation)
     }
+
+    /// The app's read side.
+    var readSide: ReadSide { app.readSide }
 
     /// The log's head: what has been written.
     func head() async throws -> Int64 {

@@ -1,12 +1,13 @@
 public import Hummingbird
 public import Logging
 
-/// The HTTP server of the app: the API's routes, and its read side run as a service beside them.
+/// The HTTP server of the app: the API's routes, and the application's read side run as a
+/// service beside them.
 public enum MeetingsServer: Sendable {
     /// The application to run (`runService()`) or test.
     ///
     /// - Parameters:
-    ///   - api: The API, over an open, migrated read side.
+    ///   - api: The API, over an open, migrated application.
     ///   - host: The address to listen on.
     ///   - port: The port to listen on; 0 picks a free one.
     ///   - logger: The server's logger.
@@ -14,7 +15,7 @@ public enum MeetingsServer: Sendable {
         Application(
             router: api.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "meetings"),
-            services: [api.readSide],
+            services: [api.app],
             logger: logger)
     }
 }

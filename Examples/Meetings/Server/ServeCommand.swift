@@ -44,9 +44,8 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
                     "store_migrations": "\(migration.storeMigrations.count)", "created_projections": "\(migration.createdProjections)",
                 ])
             }
-            let app = MeetingsServer.application(
-                api: MeetingsAPI(readSide: app.readSide, tokens: tokens), host: host, port: port, logger: logger)
-            try await app.runService()
+            let server = MeetingsServer.application(api: MeetingsAPI(app: app, tokens: tokens), host: host, port: port, logger: logger)
+            try await server.runService()
         }
     }
 

@@ -72,7 +72,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         /// database, no database exists): migrate it first.
         public static let notMigrated = Code(.notMigrated)
         /// The append would skip an inline projection that handles its event types: append
-        /// through the read side (`ReadSide.eventStore` or `ReadSide.aggregates()`) instead.
+        /// through the application (`EventSourcedApp.events`, `execute` or `aggregates()`) instead.
         public static let bypassesInlineProjection = Code(.bypassesInlineProjection)
 
         /// The code's name, for example `wrong expected version`.
@@ -184,7 +184,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     public static func bypassesInlineProjection(stream: StreamName, eventType: String, projection: String) -> EventStoreError {
         EventStoreError(
             code: .bypassesInlineProjection,
-            message: "Cannot append to \(stream): the inline projection \(projection) handles \(eventType) events and would miss this one, which does not come through the read side. Append through the read side (its eventStore or aggregates()). Nothing was appended.",
+            message: "Cannot append to \(stream): the inline projection \(projection) handles \(eventType) events and would miss this one, which does not come through the application. Append through the application (its events, execute or aggregates()). Nothing was appended.",
             stream: stream)
     }
 

@@ -32,7 +32,7 @@ extension MeetingsAPI {
         guard current.isVisible(to: user) else { throw Self.notAParticipant }
         let meeting: MeetingView
         if let version = try request.integerParameter("version", in: 1...Int.max) {
-            let events = try await readSide.database.readStream(StreamName(entityType: Meeting.entityType, entityID: id), through: version)
+            let events = try await app.store.readStream(StreamName(entityType: Meeting.entityType, entityID: id), through: version)
             guard let last = events.last, last.version == version else {
                 throw ChronicleHTTPError(
                     status: .notFound,
@@ -53,7 +53,7 @@ extension MeetingsAPI {
     /// `GET /meetings/{id}/history`: the meeting's events with their metadata, oldest first.
     func history(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
         let id = try Self.meetingID(context)
-        let events = try await readSide.database.readStream(StreamName(entityType: Meeting.entityType, entityID: id))
+        let events = try await app.store.readStream(StreamName(entityType: Meeting.entityType, entityID: id))
         guard !events.isEmpty else { throw Self.meetingNotFound(id) }
         var state = Meeting()
         for event in events { try await Meeting.handlers.apply(event, to: &state) }

@@ -25,7 +25,7 @@ extension MeetingsAPI {
     /// events). It answers within ``readinessTimeout`` (a second by default), whatever the
     /// database does.
     func readiness() async throws -> Response {
-        let readiness = await readSide.readiness(within: readinessTimeout)
+        let readiness = await app.readSide.readiness(within: readinessTimeout)
         guard readiness.isReady else {
             return try JSONResponse.make(readiness, status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }

@@ -6,11 +6,11 @@ import HTTPTypes
 public import Hummingbird
 import MeetingsDomain
 
-/// The meetings HTTP API: what each route does, over a read side. `openapi.yaml` (served at
+/// The meetings HTTP API: what each route does, over the application. `openapi.yaml` (served at
 /// `/openapi.yaml`) describes every route, and a test keeps the two in agreement.
 public struct MeetingsAPI: Sendable {
-    /// The read side: its store takes the commands' events, its tables answer the reads.
-    public let readSide: ReadSide
+    /// The application: its store takes the commands' events, its read tables answer the reads.
+    public let app: EventSourcedApp
     /// The bearer tokens the API issues and accepts.
     public let tokens: SessionTokens
     /// The clock of commands and of "upcoming".
@@ -23,21 +23,21 @@ public struct MeetingsAPI: Sendable {
     /// Creates the API.
     ///
     /// - Parameters:
-    ///   - readSide: The app's read side (``MeetingsReadModel/readSide(database:now:logger:pollInterval:)``).
+    ///   - app: The application (`EventSourcedApp.meetings(url:now:logger:pollInterval:operationTimeout:_:)`).
     ///   - tokens: The bearer tokens issued by `POST /sessions` and required by the other routes.
     ///   - now: The clock of commands and of "upcoming".
     ///   - readinessTimeout: How long `GET /ready` waits for the database: 900 ms by default, so
     ///     that it answers within a second whatever the database does.
     public init(
-        readSide: ReadSide, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init,
+        app: EventSourcedApp, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init,
         readinessTimeout: Duration = .milliseconds(900)
     ) {
-        self.readSide = readSide
+        self.app = app
         self.tokens = tokens
         self.now = now
         self.readinessTimeout = readinessTimeout
-        self.aggregates = readSide.aggregates()
-        self.queries = MeetingQueries(database: readSide.database, now: now)
+        self.aggregates = app.aggregates()
+        self.queries = MeetingQueries(database: app.store, now: now)
     }
 
     /// The router with every route. Other methods on a route's path answer 405 with `Allow`,
@@ -60,7 +60,7 @@ public struct MeetingsAPI: Sendable {
 
         let api = router.group()
             .add(middleware: Authentication(tokens: tokens))
-            .add(middleware: ReadYourWritesMiddleware(readSide: readSide, timeout: .seconds(2)))
+            .add(middleware: ReadYourWritesMiddleware(readSide: app.readSide, timeout: .seconds(2)))
         api.post("/meetings") { request, context in try await schedule(request, context) }
         api.post("/meetings/{id}/accept") { request, context in
             _ = try await request.decodeJSON(EmptyBody.self, context: context, allowsEmpty: true)
