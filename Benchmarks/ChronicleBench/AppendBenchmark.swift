@@ -8,6 +8,23 @@ struct RunSettings: Sendable {
     var runs: Int
 }
 
+/// One measured run: operations per second, and the process's CPU time per operation (user and
+/// system, every thread), which the disk's latency does not blur as it blurs the rate.
+struct Throughput: Sendable {
+    var perSecond: Double
+    var cpuMicroseconds: Double
+
+    /// Chronicle's runs and the baseline's as the series of figures a store's body returns.
+    static func series(_ chronicle: [Throughput], _ raw: [Throughput]) -> [[Double]] {
+        [chronicle.map(\.perSecond), raw.map(\.perSecond), chronicle.map(\.cpuMicroseconds), raw.map(\.cpuMicroseconds)]
+    }
+
+    /// The runs back from ``series(_:_:)``.
+    static func runs(_ series: [[Double]]) -> (chronicle: [Throughput], raw: [Throughput]) {
+        (zip(series[0], series[2]).map(Throughput.init), zip(series[1], series[3]).map(Throughput.init))
+    }
+}
+
 /// Single-event appends from concurrent writers, beside the same number of writers doing a
 /// raw `INSERT` into the same table: runs alternate between the two on one database.
 struct AppendBenchmark {
@@ -24,13 +41,13 @@ struct AppendBenchmark {
     var entity: Entity
     var settings: RunSettings
 
-    /// Appends per second of each measured run, Chronicle's and the raw baseline's, after one
-    /// unmeasured warm-up run of each.
-    func run() async throws -> (chronicle: [Double], raw: [Double]) {
+    /// Each measured run, Chronicle's and the raw baseline's, after one unmeasured warm-up run
+    /// of each.
+    func run() async throws -> (chronicle: [Throughput], raw: [Throughput]) {
         let (writers, entity, settings) = (writers, entity, settings)
         let series = try await target.withStore(writers) { store in
             return try await withRawWriter(beside: store) { raw in
-                var chronicle: [Double] = [], baseline: [Double] = []
+                var chronicle: [Throughput] = [], baseline: [Throughput] = []
                 for run in -1..<settings.runs {
                     let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
                     let appended = try await Self.measure(writers: writers, duration: duration) { writer, count in
@@ -46,10 +63,10 @@ struct AppendBenchmark {
                         baseline.append(inserted)
                     }
                 }
-                return [chronicle, baseline]
+                return Throughput.series(chronicle, baseline)
             }
         }
-        return (series[0], series[1])
+        return Throughput.runs(series)
     }
 
     static let data = #"{"room":"Ada Lovelace","seats":12,"booked":true}"#
@@ -58,12 +75,13 @@ struct AppendBenchmark {
         NewEvent(eventType: "bench.happened", data: Data(data.utf8))
     }
 
-    /// Operations per second: `writers` tasks each calling `operation(writer, count)` with their
-    /// own running count until the time is up.
+    /// Operations per second and CPU time per operation: `writers` tasks each calling
+    /// `operation(writer, count)` with their own running count until the time is up.
     static func measure(
         writers: Int, duration: Duration, _ operation: @escaping @Sendable (_ writer: Int, _ count: Int) async throws -> Void
-    ) async throws -> Double {
+    ) async throws -> Throughput {
         let clock = ContinuousClock()
+        let cpuAtStart = Self.processCPUMicroseconds()
         let start = clock.now
         let deadline = start + duration
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -80,6 +98,19 @@ struct AppendBenchmark {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        return Double(total) / elapsed.timeInterval
+        let cpu = Self.processCPUMicroseconds() - cpuAtStart
+        return Throughput(perSecond: Double(total) / elapsed.timeInterval, cpuMicroseconds: cpu / Double(max(total, 1)))
+    }
+
+    /// The CPU time the process has used so far, user and system, in microseconds.
+    static func processCPUMicroseconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func microseconds(_ time: timeval) -> Double { Double(time.tv_sec) * 1_000_000 + Double(time.tv_usec) }
+        return microseconds(usage.ru_utime) + microseconds(usage.ru_stime)
     }
 }

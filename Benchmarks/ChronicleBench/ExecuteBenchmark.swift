@@ -13,18 +13,18 @@ struct ExecuteBenchmark {
     /// The events each entity has before a command runs on it.
     static let priorEvents = 10
 
-    /// Commands per second of each measured run, Chronicle's and the raw baseline's inserts per
-    /// second, after one unmeasured warm-up run of each.
+    /// Each measured run, Chronicle's commands and the raw baseline's inserts, after one
+    /// unmeasured warm-up run of each.
     ///
     /// Each command acts on an entity of its own with ``priorEvents`` events, seeded before the
     /// run (unmeasured) in the number the warm-up's rate says the run will need, with half again
     /// to spare; a writer that runs out goes round its entities again, which then have one event more.
-    func run() async throws -> (chronicle: [Double], raw: [Double]) {
+    func run() async throws -> (chronicle: [Throughput], raw: [Throughput]) {
         let (writers, settings) = (writers, settings)
         let series = try await target.withStore(writers) { store in
             let aggregates = Aggregates(store: store, snapshots: nil)
             return try await withRawWriter(beside: store) { raw in
-                var chronicle: [Double] = [], baseline: [Double] = []
+                var chronicle: [Throughput] = [], baseline: [Throughput] = []
                 var perWriter = 50
                 for run in -1..<settings.runs {
                     let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
@@ -41,12 +41,12 @@ struct ExecuteBenchmark {
                         chronicle.append(executed)
                         baseline.append(inserted)
                     }
-                    perWriter = max(perWriter, Int((executed / Double(writers) * settings.duration.timeInterval * 1.5).rounded(.up)))
+                    perWriter = max(perWriter, Int((executed.perSecond / Double(writers) * settings.duration.timeInterval * 1.5).rounded(.up)))
                 }
-                return [chronicle, baseline]
+                return Throughput.series(chronicle, baseline)
             }
         }
-        return (series[0], series[1])
+        return Throughput.runs(series)
     }
 
     static func entityID(run: Int, writer: Int, index: Int) -> String {

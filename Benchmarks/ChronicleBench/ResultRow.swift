@@ -4,12 +4,13 @@ import Foundation
 struct ResultRow {
     /// How a figure reads.
     enum Unit {
-        case perSecond, milliseconds, megabytes
+        case perSecond, milliseconds, microseconds, megabytes
 
         func format(_ value: Double) -> String {
             switch self {
             case .perSecond: ResultRow.grouped(Int(value.rounded())) + "/s"
             case .milliseconds: String(format: value < 10 ? "%.2f ms" : "%.1f ms", value)
+            case .microseconds: String(format: "%.1f µs", value)
             case .megabytes: String(format: "%.0f MB", value)
             }
         }
