@@ -20,7 +20,7 @@ public import ServiceLifecycle
 /// } _: { app in
 ///     try await app.migrate()                         // tables, checkpoints, first builds
 ///     try await app.execute(ScheduleMeeting(…), on: meetingID)
-///     try await app.readSide.run()                    // async projections and reactors
+///     try await app.run()                             // async projections and reactors, until shut down
 /// }
 /// ```
 ///
