@@ -20,19 +20,30 @@
 /// with nothing of it written, and the others commit.
 public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     /// One append waiting for its turn, with the work that goes in its transaction.
+    @usableFromInline
     struct Member: GroupCommitMember {
-        let append: PreparedAppend
-        let locks: [String]
-        let work: (@Sendable (Writer.Transaction, AppendResult) async throws -> Void)?
+        @usableFromInline let append: PreparedAppend
+        @usableFromInline let locks: [String]
+        @usableFromInline let work: (@Sendable (Writer.Transaction, AppendResult) async throws -> Void)?
+
+        @inlinable
+        init(append: PreparedAppend, locks: [String], work: (@Sendable (Writer.Transaction, AppendResult) async throws -> Void)?) {
+            self.append = append
+            self.locks = locks
+            self.work = work
+        }
     }
 
-    private let groupCommit: GroupCommit<Member>
+    // The pipeline's code is inlinable so that it is specialized for each driver's writer in the
+    // driver's module, instead of running generically on every append.
+    @usableFromInline let groupCommit: GroupCommit<Member>
 
     /// Creates a pipeline.
     ///
     /// - Parameters:
     ///   - maximumGroups: How many appends or groups are written at a time. At least 1.
     ///   - maximumEvents: The most events in one group; a larger append is written alone.
+    @inlinable
     public init(maximumGroups: Int, maximumEvents: Int) {
         self.groupCommit = GroupCommit(maximumGroups: maximumGroups, maximumEvents: maximumEvents)
     }
@@ -41,6 +52,7 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     ///
     /// - Throws: The writer's ``EventStoreError``; at ``ExpectedVersion/any`` a race lost to
     ///   another writer is tried again first.
+    @inlinable
     public func append(_ append: PreparedAppend, by writer: Writer) async throws -> AppendResult {
         try await run(Member(append: append, locks: [], work: nil), by: writer)
     }
@@ -54,6 +66,7 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     ///   - writer: The driver.
     ///   - work: The work, given the transaction and the recorded events. When it throws,
     ///     nothing of the append is written and the append fails with its error.
+    @inlinable
     public func append(
         _ append: PreparedAppend, sharingLocksOf locks: [String], by writer: Writer,
         within work: @escaping @Sendable (Writer.Transaction, AppendResult) async throws -> Void
@@ -61,7 +74,8 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
         try await run(Member(append: append, locks: locks, work: work), by: writer)
     }
 
-    private func run(_ member: Member, by writer: Writer) async throws -> AppendResult {
+    @inlinable
+    func run(_ member: Member, by writer: Writer) async throws -> AppendResult {
         let result = try await groupCommit.append(
             member,
             writeAlone: { member in try await Self.writeAlone(member, by: writer) },
@@ -71,7 +85,8 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     }
 
     /// One append the usual way, tried again while it loses races at any version.
-    private static func writeAlone(_ member: Member, by writer: Writer) async throws -> AppendResult {
+    @inlinable
+    static func writeAlone(_ member: Member, by writer: Writer) async throws -> AppendResult {
         try await member.append.retryingLostRaces {
             guard let work = member.work else { return try await writer.write(member.append) }
             return try await writer.withTransaction(
@@ -86,12 +101,14 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
 
     /// Several appends at once: one statement when none has work, else one transaction with a
     /// savepoint per member.
-    private static func writeGroup(_ members: [Member], by writer: Writer) async -> [AppendOutcome] {
+    @inlinable
+    static func writeGroup(_ members: [Member], by writer: Writer) async -> [AppendOutcome] {
         guard members.contains(where: { $0.work != nil }) else { return await writer.write(group: members.map(\.append)) }
         return await writeInOneTransaction(members, by: writer)
     }
 
     /// Several appends in one transaction, each in a savepoint of its own.
+    @inlinable
     static func writeInOneTransaction(_ members: [Member], by writer: Writer) async -> [AppendOutcome] {
         do {
             let locks = Set(members.flatMap(\.locks)).sorted()
@@ -112,7 +129,8 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
 
     /// One member of a group in a savepoint: written; refused (nothing written, written alone
     /// later) when its expectation does not hold; failed when its work fails.
-    private static func write(_ member: Member, in transaction: Writer.Transaction, by writer: Writer) async -> AppendOutcome {
+    @inlinable
+    static func write(_ member: Member, in transaction: Writer.Transaction, by writer: Writer) async -> AppendOutcome {
         do {
             return .written(try await writer.withSavepoint(in: transaction) {
                 let result: AppendResult
@@ -132,8 +150,14 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     }
 
     /// The append itself, not its work, failed in a group.
-    private struct Refusal: Error {
-        let error: any Error
+    @usableFromInline
+    struct Refusal: Error {
+        @usableFromInline let error: any Error
+
+        @inlinable
+        init(error: any Error) {
+            self.error = error
+        }
     }
 }
 
@@ -143,6 +167,7 @@ extension AppendWriter {
     /// ``withSavepoint(in:_:)`` and ``write(_:in:applyingInlineProjections:)``: one commit for
     /// the group. A driver that can write a group with one statement implements
     /// ``write(group:)`` itself.
+    @inlinable
     public func write(group appends: [PreparedAppend]) async -> [AppendOutcome] {
         await AppendPipeline<Self>.writeInOneTransaction(
             appends.map { AppendPipeline<Self>.Member(append: $0, locks: [], work: nil) }, by: self)

@@ -13,9 +13,11 @@
 /// written alone, so that they fail (or, at `ExpectedVersion.any`, are tried again) exactly as a
 /// single append does. A group statement that fails as a whole wrote nothing, and each of its
 /// appends is written alone too.
+@usableFromInline
 package actor GroupCommit<Member: GroupCommitMember> {
     /// What an append waiting for its turn is told to do.
-    private enum Turn: Sendable {
+    @usableFromInline
+    enum Turn: Sendable {
         /// Write this group (which starts with the append told); its number is handed back to
         /// ``finish(_:outcomes:)``.
         case write(group: Int, members: [Member])
@@ -31,7 +33,7 @@ package actor GroupCommit<Member: GroupCommitMember> {
     /// How many groups are written at a time.
     package let maximumGroups: Int
     /// The most events in one group.
-    package let maximumEvents: Int
+    @usableFromInline package let maximumEvents: Int
 
     private var waiting: [Waiting] = []
     /// The groups being written, by number: their members other than the leader.
@@ -44,6 +46,7 @@ package actor GroupCommit<Member: GroupCommitMember> {
     ///   - maximumGroups: How many groups are written at a time: the store's parallelism for
     ///     appends. At least 1.
     ///   - maximumEvents: The most events in one group. At least 1.
+    @usableFromInline
     package init(maximumGroups: Int, maximumEvents: Int) {
         self.maximumGroups = max(1, maximumGroups)
         self.maximumEvents = max(1, maximumEvents)
@@ -56,6 +59,7 @@ package actor GroupCommit<Member: GroupCommitMember> {
     ///   - writeAlone: Writes one append the usual way, with its own errors and retries.
     ///   - writeGroup: Writes several appends (to different entities) at once and tells what
     ///     became of each, in their order. It does not throw: a failure is an outcome.
+    @inlinable
     nonisolated package func append(
         _ member: Member,
         writeAlone: @Sendable (Member) async throws -> AppendResult,
@@ -88,7 +92,8 @@ package actor GroupCommit<Member: GroupCommitMember> {
     }
 
     /// Waits until the append is written by its group's leader, or is to lead a group itself.
-    private func turn(for member: Member) async -> Turn {
+    @usableFromInline
+    func turn(for member: Member) async -> Turn {
         await withCheckedContinuation { turn in
             waiting.append(Waiting(member: member, turn: turn))
             startGroups()
@@ -97,7 +102,8 @@ package actor GroupCommit<Member: GroupCommitMember> {
 
     /// Tells the group's other members what became of their appends, and starts the next groups.
     /// Returns the leader's own outcome.
-    private func finish(_ group: Int, outcomes: [AppendOutcome]) -> AppendOutcome {
+    @usableFromInline
+    func finish(_ group: Int, outcomes: [AppendOutcome]) -> AppendOutcome {
         let members = writing.removeValue(forKey: group) ?? []
         for (offset, member) in members.enumerated() {
             let outcome = offset + 1 < outcomes.count ? outcomes[offset + 1] : Self.missingOutcome
@@ -139,6 +145,7 @@ package actor GroupCommit<Member: GroupCommitMember> {
 }
 
 /// What a group commit groups: an append, with whatever its writers need besides.
+@usableFromInline
 package protocol GroupCommitMember: Sendable {
     /// The append.
     var append: PreparedAppend { get }
@@ -146,5 +153,5 @@ package protocol GroupCommitMember: Sendable {
 
 extension PreparedAppend: GroupCommitMember {
     /// The append itself.
-    package var append: PreparedAppend { self }
+    @usableFromInline package var append: PreparedAppend { self }
 }
