@@ -11,7 +11,8 @@ public import ServiceLifecycle
 /// append is one round trip and one transaction. Under load, appends of this store that wait
 /// for a turn (``Configuration/appendGroups``) are written in groups: one statement and one
 /// durable commit for the group, each append still all or nothing and checked against its own
-/// expected version.
+/// expected version. An append with inline projections is written in a transaction of its own
+/// at once: PostgreSQL flushes concurrent commits together itself.
 /// Readers of the global log never skip an event, however transactions commit (see
 /// `Migrations/postgres/0001_create_events.sql`, "Reading in order").
 ///
@@ -47,8 +48,9 @@ public final class PostgresEventStore: EventStore, Service {
         /// How many appends (or groups of appends) are written at a time. Appends that arrive
         /// while this many are being written wait, and those to different entities are then
         /// written together: one statement and one commit for the group, each append still
-        /// checked against its own expected version. A lone append is written at once. Default: 4
-        /// (values below 1 count as 1).
+        /// checked against its own expected version. A lone append is written at once, and so is
+        /// an append with inline projections, in a transaction of its own. Default: 4 (values
+        /// below 1 count as 1).
         public var appendGroups: Int
         /// How long an append, a read or an inline projection's transaction may wait for a pooled
         /// connection and run, and how long any other transaction may wait for its connection,
@@ -91,9 +93,18 @@ public final class PostgresEventStore: EventStore, Service {
     /// Opened when the store's client runs: queries wait for it.
     let clientStarted: StartGate
 
-    /// Groups the appends that arrive while others are written.
     /// Writes appends, grouping those that wait for a turn (see `Configuration.appendGroups`).
     let pipeline: AppendPipeline<PostgresEventStore>
+
+    /// The pipeline of a configuration. Appends with inline projections' work are not grouped:
+    /// PostgreSQL flushes the commits of concurrent transactions together by itself, and a
+    /// group would run their work one after another on one connection (measured with
+    /// `scripts/load-meetings`: the schedule line's p90 and p99 grow by half).
+    static func pipeline(_ configuration: Configuration) -> AppendPipeline<PostgresEventStore> {
+        AppendPipeline(
+            maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents,
+            groupsAppendsWithWork: false)
+    }
 
     /// Signals appends to this process's runners.
     let appended = AppendBroadcast()
@@ -118,7 +129,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = false
         self.endpoint = nil
         self.clientStarted = StartGate(open: true)
-        self.pipeline = AppendPipeline(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
+        self.pipeline = Self.pipeline(configuration)
     }
 
     /// Creates a store and its own client from a connection URL.
@@ -149,7 +160,7 @@ public final class PostgresEventStore: EventStore, Service {
         self.ownsClient = true
         self.endpoint = endpoint
         self.clientStarted = StartGate(open: false)
-        self.pipeline = AppendPipeline(maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents)
+        self.pipeline = Self.pipeline(configuration)
     }
 
     /// Runs the store until the task is cancelled or the service group shuts down: its client

@@ -15,9 +15,9 @@
 /// Appends that arrive while others are being written wait and are then written together: one
 /// statement and one commit for a group of appends to different entities, each still checked
 /// against its own expected version. An append with work in its transaction (the inline
-/// projections' rows) is grouped too: its group is one transaction in which each member's
-/// append and work run in a savepoint of their own, so a member whose work fails fails alone,
-/// with nothing of it written, and the others commit.
+/// projections' rows) is grouped too, unless the driver says otherwise: its group is one
+/// transaction in which each member's append and work run in a savepoint of their own, so a
+/// member whose work fails fails alone, with nothing of it written, and the others commit.
 public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     /// One append waiting for its turn, with the work that goes in its transaction.
     @usableFromInline
@@ -37,15 +37,23 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
     // The pipeline's code is inlinable so that it is specialized for each driver's writer in the
     // driver's module, instead of running generically on every append.
     @usableFromInline let groupCommit: GroupCommit<Member>
+    @usableFromInline let groupsAppendsWithWork: Bool
 
     /// Creates a pipeline.
     ///
     /// - Parameters:
     ///   - maximumGroups: How many appends or groups are written at a time. At least 1.
     ///   - maximumEvents: The most events in one group; a larger append is written alone.
+    ///   - groupsAppendsWithWork: Whether appends with work in their transaction are grouped
+    ///     too. Grouping them saves commits, but runs the members' work one after another on one
+    ///     connection, with a savepoint each. That pays where every commit waits for the disk in
+    ///     turn (SQLite). A server that flushes concurrent commits together by itself
+    ///     (PostgreSQL) gains nothing from it, and its appends wait longer: there, pass `false`,
+    ///     and each such append gets a transaction of its own at once. Default: `true`.
     @inlinable
-    public init(maximumGroups: Int, maximumEvents: Int) {
+    public init(maximumGroups: Int, maximumEvents: Int, groupsAppendsWithWork: Bool = true) {
         self.groupCommit = GroupCommit(maximumGroups: maximumGroups, maximumEvents: maximumEvents)
+        self.groupsAppendsWithWork = groupsAppendsWithWork
     }
 
     /// Writes an append, alone or with others, and announces it.
@@ -76,10 +84,15 @@ public struct AppendPipeline<Writer: AppendWriter>: Sendable {
 
     @inlinable
     func run(_ member: Member, by writer: Writer) async throws -> AppendResult {
-        let result = try await groupCommit.append(
-            member,
-            writeAlone: { member in try await Self.writeAlone(member, by: writer) },
-            writeGroup: { members in await Self.writeGroup(members, by: writer) })
+        let result: AppendResult
+        if member.work != nil, !groupsAppendsWithWork {
+            result = try await Self.writeAlone(member, by: writer)
+        } else {
+            result = try await groupCommit.append(
+                member,
+                writeAlone: { member in try await Self.writeAlone(member, by: writer) },
+                writeGroup: { members in await Self.writeGroup(members, by: writer) })
+        }
         writer.announceAppend()
         return result
     }
