@@ -43,7 +43,7 @@ extension PostgresEventStore {
     /// Runs the append statement and explains a refusal on the same connection, which is still
     /// usable after a failed statement unless it is inside a transaction, which the failure aborted.
     ///
-    /// With `reserved` positions (the transaction's, taken when it began), the append is
+    /// With `reserved` positions (the transaction's, reserved by its first append), the append is
     /// written at them (`ReservedAppendStatement`); otherwise it takes its own.
     func insert(
         _ append: PreparedAppend, on connection: PostgresConnection, insideTransaction: Bool, appliesInlineProjections: Bool = false,

@@ -1,7 +1,7 @@
 import Chronicle
 import PostgresNIO
 
-/// The append at positions its transaction reserved when it began (`PositionReservation`):
+/// The append at positions its transaction reserved with its first append (`PositionReservation`):
 /// `AppendStatement` with the transaction id and first position given (`$12`, `$13`) instead
 /// of taken, for the appends of a transaction that writes several (a group of appends with
 /// inline projections, each in a savepoint).

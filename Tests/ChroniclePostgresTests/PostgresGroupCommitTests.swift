@@ -83,6 +83,42 @@ struct PostgresGroupCommitTests {
         }
     }
 
+    /// The work of one append, failing.
+    struct Unlucky: Error {}
+
+    /// A pipeline that groups appends with work (as SQLite's does) works on PostgreSQL too: a
+    /// group's first append reserves the positions of all, each member runs in a savepoint, and
+    /// a member whose work fails is rolled back alone.
+    @Test func groupedAppendsWithWorkShareATransactionAndItsPositions() async throws {
+        try await TestDatabase.withStore { store in
+            let pipeline = AppendPipeline<PostgresEventStore>(maximumGroups: 1, maximumEvents: 100, groupsAppendsWithWork: true)
+            let appends = 40
+            let failed = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for number in 0..<appends {
+                    group.addTask {
+                        let append = try PreparedAppend(
+                            [Self.event("\(number)")], to: StreamName(entityType: "note", entityID: "n\(number)"), expected: .noEvents,
+                            limits: EventLimits(), now: Date())
+                        do {
+                            _ = try await pipeline.append(append, sharingLocksOf: [], by: store) { _, _ in
+                                if number == 13 { throw Unlucky() }
+                            }
+                            return nil
+                        } catch is Unlucky {
+                            return number
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { failed, number in if let number { failed.append(number) } }
+            }
+            #expect(failed == [13], "only the append whose work fails fails")
+            let log = try await store.readCommittedLog(after: 0, limit: 100)
+            #expect(log.map(\.stream.entityID).sorted() == (0..<appends).filter { $0 != 13 }.map { "n\($0)" }.sorted())
+            let rows = try await Self.transactions(of: store)
+            #expect(Set(rows.map(\.transaction)).count < rows.count, "some appends shared a transaction")
+        }
+    }
+
     /// A group whose statement collides with a transaction outside the store (the unique index
     /// on `(entity_id, version)`) writes nothing, and each of its appends is then written alone:
     /// the one that lost the race fails with the version that won, the others are written once.

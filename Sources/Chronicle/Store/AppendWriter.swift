@@ -42,7 +42,7 @@ public protocol AppendWriter: Sendable {
     ///
     /// The work writes at most `eventCount` events, through ``write(_:in:applyingInlineProjections:)``:
     /// a database that must give an appending transaction its positions first (PostgreSQL)
-    /// reserves that many at the start.
+    /// reserves that many with the first append.
     func withTransaction<Result: Sendable>(
         sharingLocksOf locks: [String], reservingPositionsFor eventCount: Int,
         _ work: @escaping @Sendable (Transaction) async throws -> Result
