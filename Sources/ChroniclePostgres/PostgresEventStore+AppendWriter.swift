@@ -50,7 +50,7 @@ final class PositionReservation: @unchecked Sendable {
     func plan(for events: Int) throws -> Plan {
         try lock.withLock {
             defer { firstAppendWritten = true }
-            if !firstAppendWritten, reserved == nil {
+            if !firstAppendWritten {
                 return events == count ? .ownStatement : .reserve(count: max(count, events))
             }
             return .take(try take(events))
