@@ -14,14 +14,29 @@ struct Throughput: Sendable {
     var perSecond: Double
     var cpuMicroseconds: Double
 
-    /// Chronicle's runs and the baseline's as the series of figures a store's body returns.
-    static func series(_ chronicle: [Throughput], _ raw: [Throughput]) -> [[Double]] {
-        [chronicle.map(\.perSecond), raw.map(\.perSecond), chronicle.map(\.cpuMicroseconds), raw.map(\.cpuMicroseconds)]
+    /// Chronicle's runs, the baseline's and the limit's (empty when not measured) as the series
+    /// of figures a store's body returns.
+    static func series(_ chronicle: [Throughput], _ raw: [Throughput], _ limit: [Throughput]) -> [[Double]] {
+        [chronicle, raw, limit].flatMap { [$0.map(\.perSecond), $0.map(\.cpuMicroseconds)] }
     }
 
-    /// The runs back from ``series(_:_:)``.
-    static func runs(_ series: [[Double]]) -> (chronicle: [Throughput], raw: [Throughput]) {
-        (zip(series[0], series[2]).map(Throughput.init), zip(series[1], series[3]).map(Throughput.init))
+    /// The runs back from ``series(_:_:_:)``.
+    static func runs(_ series: [[Double]]) -> Runs {
+        func runs(_ index: Int) -> [Throughput] { zip(series[index], series[index + 1]).map(Throughput.init) }
+        return Runs(chronicle: runs(0), raw: runs(2), limit: runs(4))
+    }
+}
+
+/// The measured runs of Chronicle, of the raw baseline through the same driver, and of the limit.
+struct Runs {
+    var chronicle: [Throughput]
+    var raw: [Throughput]
+    /// Empty when the limit could not be measured.
+    var limit: [Throughput]
+
+    /// The limit's figures for a result row, or `nil` when there are none.
+    func limit(_ figure: KeyPath<Throughput, Double>) -> [Double]? {
+        limit.isEmpty ? nil : limit.map { $0[keyPath: figure] }
     }
 }
 
@@ -41,13 +56,14 @@ struct AppendBenchmark {
     var entity: Entity
     var settings: RunSettings
 
-    /// Each measured run, Chronicle's and the raw baseline's, after one unmeasured warm-up run
-    /// of each.
-    func run() async throws -> (chronicle: [Throughput], raw: [Throughput]) {
-        let (writers, entity, settings) = (writers, entity, settings)
+    /// Each measured run, Chronicle's, the raw baseline's and the limit's, after one unmeasured
+    /// warm-up run of Chronicle and the baseline.
+    func run() async throws -> Runs {
+        let (writers, entity, settings, target) = (writers, entity, settings, target)
         let series = try await target.withStore(writers) { store in
+            let limit = try await insertLimit(beside: store, target: target)
             return try await withRawWriter(beside: store) { raw in
-                var chronicle: [Throughput] = [], baseline: [Throughput] = []
+                var chronicle: [Throughput] = [], baseline: [Throughput] = [], limits: [Throughput] = []
                 for run in -1..<settings.runs {
                     let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
                     let appended = try await Self.measure(writers: writers, duration: duration) { writer, count in
@@ -61,9 +77,12 @@ struct AppendBenchmark {
                     if run >= 0 {
                         chronicle.append(appended)
                         baseline.append(inserted)
+                        if let limit {
+                            limits.append(try await limit.measure(writers: writers, duration: duration, entity: entity, run: run, expectedPerSecond: inserted.perSecond))
+                        }
                     }
                 }
-                return Throughput.series(chronicle, baseline)
+                return Throughput.series(chronicle, baseline, limits)
             }
         }
         return Throughput.runs(series)
@@ -104,12 +123,18 @@ struct AppendBenchmark {
 
     /// The CPU time the process has used so far, user and system, in microseconds.
     static func processCPUMicroseconds() -> Double {
-        var usage = rusage()
         #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        cpuMicroseconds(of: RUSAGE_SELF.rawValue)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+        cpuMicroseconds(of: RUSAGE_SELF)
         #endif
+    }
+
+    /// The CPU time, user and system, in microseconds, of the process (`RUSAGE_SELF`) or of the
+    /// children it has waited for (`RUSAGE_CHILDREN`).
+    static func cpuMicroseconds(of who: Int32) -> Double {
+        var usage = rusage()
+        getrusage(who, &usage)
         func microseconds(_ time: timeval) -> Double { Double(time.tv_sec) * 1_000_000 + Double(time.tv_usec) }
         return microseconds(usage.ru_utime) + microseconds(usage.ru_stime)
     }

@@ -57,26 +57,30 @@ struct ChronicleBench: AsyncParsableCommand {
             if only.contains(.append) {
                 for entity in [AppendBenchmark.Entity.new, .existing] {
                     for writerCount in writers {
-                        let (chronicle, raw) = try await AppendBenchmark(target: target, writers: writerCount, entity: entity, settings: settings).run()
+                        let runs = try await AppendBenchmark(target: target, writers: writerCount, entity: entity, settings: settings).run()
                         let detail = "\(writerCount) writer\(writerCount == 1 ? "" : "s")"
                         report(ResultRow(
                             store: target.name, operation: "append 1 event, \(entity.rawValue)", detail: detail,
-                            figures: chronicle.map(\.perSecond), unit: .perSecond, baseline: raw.map(\.perSecond), target: 0.75))
+                            figures: runs.chronicle.map(\.perSecond), unit: .perSecond, baseline: runs.raw.map(\.perSecond),
+                            limit: runs.limit(\.perSecond), limitTarget: target.appendTarget(writers: writerCount)))
                         report(ResultRow(
                             store: target.name, operation: "append 1 event, \(entity.rawValue)", detail: "\(detail), CPU per append",
-                            figures: chronicle.map(\.cpuMicroseconds), unit: .microseconds, baseline: raw.map(\.cpuMicroseconds)))
+                            figures: runs.chronicle.map(\.cpuMicroseconds), unit: .microseconds, baseline: runs.raw.map(\.cpuMicroseconds),
+                            limit: runs.limit(\.cpuMicroseconds)))
                     }
                 }
             }
             if only.contains(.execute) {
-                let (chronicle, raw) = try await ExecuteBenchmark(target: target, writers: 16, settings: settings).run()
+                let runs = try await ExecuteBenchmark(target: target, writers: 16, settings: settings).run()
                 let operation = "execute a command (\(ExecuteBenchmark.priorEvents) prior events)"
                 report(ResultRow(
                     store: target.name, operation: operation, detail: "16 writers",
-                    figures: chronicle.map(\.perSecond), unit: .perSecond, baseline: raw.map(\.perSecond), target: 0.5))
+                    figures: runs.chronicle.map(\.perSecond), unit: .perSecond, baseline: runs.raw.map(\.perSecond),
+                    limit: runs.limit(\.perSecond), limitTarget: target.executeTarget))
                 report(ResultRow(
                     store: target.name, operation: operation, detail: "16 writers, CPU per command",
-                    figures: chronicle.map(\.cpuMicroseconds), unit: .microseconds, baseline: raw.map(\.cpuMicroseconds)))
+                    figures: runs.chronicle.map(\.cpuMicroseconds), unit: .microseconds, baseline: runs.raw.map(\.cpuMicroseconds),
+                    limit: runs.limit(\.cpuMicroseconds)))
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {

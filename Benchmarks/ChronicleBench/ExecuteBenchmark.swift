@@ -4,7 +4,7 @@ import Foundation
 
 /// The whole write path of a command: validate, load the entity (10 prior events), decide,
 /// append; from concurrent writers, beside the same writers doing a raw `INSERT` of a new event
-/// row. Runs alternate between the two on one database.
+/// row, and beside that insert's limit (``InsertLimit``). Runs alternate between them on one database.
 struct ExecuteBenchmark {
     var target: BenchTarget
     var writers: Int
@@ -19,12 +19,13 @@ struct ExecuteBenchmark {
     /// Each command acts on an entity of its own with ``priorEvents`` events, seeded before the
     /// run (unmeasured) in the number the warm-up's rate says the run will need, with half again
     /// to spare; a writer that runs out goes round its entities again, which then have one event more.
-    func run() async throws -> (chronicle: [Throughput], raw: [Throughput]) {
-        let (writers, settings) = (writers, settings)
+    func run() async throws -> Runs {
+        let (writers, settings, target) = (writers, settings, target)
         let series = try await target.withStore(writers) { store in
             let aggregates = Aggregates(store: store, snapshots: nil)
+            let limit = try await insertLimit(beside: store, target: target)
             return try await withRawWriter(beside: store) { raw in
-                var chronicle: [Throughput] = [], baseline: [Throughput] = []
+                var chronicle: [Throughput] = [], baseline: [Throughput] = [], limits: [Throughput] = []
                 var perWriter = 50
                 for run in -1..<settings.runs {
                     let duration = run < 0 ? Duration.milliseconds(500) : settings.duration
@@ -40,10 +41,13 @@ struct ExecuteBenchmark {
                     if run >= 0 {
                         chronicle.append(executed)
                         baseline.append(inserted)
+                        if let limit {
+                            limits.append(try await limit.measure(writers: writers, duration: duration, entity: .new, run: run, expectedPerSecond: inserted.perSecond))
+                        }
                     }
                     perWriter = max(perWriter, Int((executed.perSecond / Double(writers) * settings.duration.timeInterval * 1.5).rounded(.up)))
                 }
-                return Throughput.series(chronicle, baseline)
+                return Throughput.series(chronicle, baseline, limits)
             }
         }
         return Throughput.runs(series)
