@@ -102,9 +102,10 @@ struct TestServer: Sendable {
 
     static let secret = Data("a test secret that is long enough for HMAC-SHA256".utf8)
 
-    /// Serves the app on a new database of a backend, runs `body`, and stops.
-    static func with(_ backend: Backend, _ body: @Sendable (TestServer) async throws -> Void) async throws {
-        try await backend.withDatabase { url in try await serve(url, body) }
+    /// Serves the app on a new database of a backend, runs `body`, and stops. `ceilingRoutes`
+    /// adds the benchmarks' ceiling routes (`meetings serve --ceiling-routes`).
+    static func with(_ backend: Backend, ceilingRoutes: Bool = false, _ body: @Sendable (TestServer) async throws -> Void) async throws {
+        try await backend.withDatabase { url in try await serve(url, ceilingRoutes: ceilingRoutes, body) }
     }
 
     /// Serves the app on a database (migrating it first, unless told not to), runs `body`, and stops.
@@ -115,7 +116,7 @@ struct TestServer: Sendable {
     static func serve<Result: Sendable>(
         _ url: String, clock: TestClock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))),
         migrating: Bool = true, operationTimeout: Duration = .seconds(5), readinessTimeout: Duration = .seconds(10), logger: Logger? = nil,
-        _ body: @Sendable (TestServer) async throws -> Result
+        ceilingRoutes: Bool = false, _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
@@ -125,7 +126,7 @@ struct TestServer: Sendable {
             if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })
             let api = MeetingsAPI(app: app, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout)
-            return try await MeetingsServer.application(api: api, port: 0, logger: logger).test(.live) { client in
+            return try await MeetingsServer.application(api: api, port: 0, logger: logger, ceilingRoutes: ceilingRoutes).test(.live) { client in
                 try await body(TestServer(client: client, app: app, clock: clock, tokens: tokens, databaseURL: url))
             }
         }

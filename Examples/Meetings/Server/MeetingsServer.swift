@@ -11,9 +11,13 @@ public enum MeetingsServer: Sendable {
     ///   - host: The address to listen on.
     ///   - port: The port to listen on; 0 picks a free one.
     ///   - logger: The server's logger.
-    public static func application(api: MeetingsAPI, host: String = "127.0.0.1", port: Int = 8080, logger: Logger) -> some ApplicationProtocol {
+    ///   - ceilingRoutes: Whether to add the routes that measure the HTTP stack's own ceiling
+    ///     (``MeetingsAPI/router(ceilingRoutes:)``).
+    public static func application(
+        api: MeetingsAPI, host: String = "127.0.0.1", port: Int = 8080, logger: Logger, ceilingRoutes: Bool = false
+    ) -> some ApplicationProtocol {
         Application(
-            router: api.router(),
+            router: api.router(ceilingRoutes: ceilingRoutes),
             configuration: .init(address: .hostname(host, port: port), serverName: "meetings"),
             services: [api.app],
             logger: logger)

@@ -20,6 +20,9 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Flag(help: "Also serve GET /ceiling/static and GET /ceiling/meetings/{id}: the HTTP stack's own ceiling, which scripts/load-meetings measures beside the API.")
+    var ceilingRoutes = false
+
     /// Creates the command with its defaults.
     public init() {}
 
@@ -44,7 +47,8 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
                     "store_migrations": "\(migration.storeMigrations.count)", "created_projections": "\(migration.createdProjections)",
                 ])
             }
-            let server = MeetingsServer.application(api: MeetingsAPI(app: app, tokens: tokens), host: host, port: port, logger: logger)
+            let server = MeetingsServer.application(
+                api: MeetingsAPI(app: app, tokens: tokens), host: host, port: port, logger: logger, ceilingRoutes: ceilingRoutes)
             try await server.runService()
         }
     }

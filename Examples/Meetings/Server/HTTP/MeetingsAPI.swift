@@ -42,9 +42,13 @@ public struct MeetingsAPI: Sendable {
 
     /// The router with every route. Other methods on a route's path answer 405 with `Allow`,
     /// other paths 404, both in JSON; `HEAD` is answered wherever `GET` is.
-    public func router() -> Router<MeetingsRequestContext> {
+    ///
+    /// - Parameter ceilingRoutes: Whether to add the routes that measure the HTTP stack's own
+    ///   ceiling (`GET /ceiling/static` and `GET /ceiling/meetings/{id}`), which benchmarks use.
+    public func router(ceilingRoutes: Bool = false) -> Router<MeetingsRequestContext> {
         let router = Router(context: MeetingsRequestContext.self, options: .autoGenerateHeadEndpoints)
         addRoutes(to: router)
+        if ceilingRoutes { addCeilingRoutes(to: router) }
         router.answerUnsupportedMethods()
         return router
     }
