@@ -35,6 +35,9 @@ struct UpcastMigrationConformance: Sendable {
         case runsOnlyOnce
         /// Projections built from upcast events and from rewritten events are identical.
         case projectsTheSameBeforeAndAfter
+        /// A batch of more events than one rewrite statement carries is rewritten whole, each
+        /// event with its own data and one audit row.
+        case rewritesABatchLargerThanOneStatement
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -49,6 +52,7 @@ struct UpcastMigrationConformance: Sendable {
             case .resumesAnInterruptedMigration: try await checks.resumesAnInterruptedMigration()
             case .runsOnlyOnce: try await checks.runsOnlyOnce()
             case .projectsTheSameBeforeAndAfter: try await checks.projectsTheSameBeforeAndAfter()
+            case .rewritesABatchLargerThanOneStatement: try await checks.rewritesABatchLargerThanOneStatement()
             }
         }
     }
@@ -184,6 +188,30 @@ struct UpcastMigrationChecks {
 }
 
 extension UpcastMigrationChecks {
+    func rewritesABatchLargerThanOneStatement() async throws {
+        let perEntity = 850, entities = 3
+        for entity in 0..<entities {
+            _ = try await database.append(
+                (0..<perEntity).map { NewEvent(eventType: "note.added", schemaVersion: 1, data: Data(#"{"text":"note \#(entity)-\#($0)"}"#.utf8)) },
+                to: StreamName(entityType: "notebook", entityID: "n\(entity)"), expected: .noEvents)
+        }
+        let total = perEntity * entities
+        #expect(total > 2_000, "three rewrite statements of at most 1,000 events", sourceLocation: sourceLocation)
+        let readBefore = try await readAll()
+
+        let report = try await database.runUpcastMigration("m4", batchSize: total * 2)
+        #expect(report == UpcastMigrationReport(id: "m4", rewritten: total, splitsLeft: 0, wasFinished: false), sourceLocation: sourceLocation)
+        let rows = try await storedRows()
+        #expect(rows.count == total && rows.allSatisfy { $0.schemaVersion == 4 }, "every event current", sourceLocation: sourceLocation)
+        #expect(try await readAll() == readBefore, "each event keeps its own data", sourceLocation: sourceLocation)
+        let audited = try await database.withReadConnection { sql in
+            try await sql.raw("SELECT COUNT(DISTINCT position) AS n FROM chronicle_event_rewrites WHERE old_schema_version = 1").first()?
+                .decode(column: "n", as: Int.self)
+        }
+        #expect(audited == total, "one audit row per event", sourceLocation: sourceLocation)
+        #expect(try await rewriteCount() == total, sourceLocation: sourceLocation)
+    }
+
     func projectsTheSameBeforeAndAfter() async throws {
         _ = try await appendHistory()
         let readSide = ReadSide(database: database, inline: [MeetingTimesProjection()])

@@ -9,7 +9,8 @@ extension SQLEventStore {
     ///
     /// The log is read in position order, in batches; each batch's rewrites, their audit rows
     /// (`event_rewrites`: the event, its old type, version and data) and the migration's progress
-    /// (`upcast_migrations`) are written in one transaction. Only `event_type`, `schema_version`
+    /// (`upcast_migrations`) are written in one transaction, with one statement for the audit
+    /// rows and one for the rewrites of up to 1,000 events. Only `event_type`, `schema_version`
     /// and `data` change: positions, ids, entities, versions, metadata and times never do. An
     /// interrupted migration resumes after its last batch; a finished one does nothing when run
     /// again. Events an upcaster splits are left as stored (they stay upcast on read).
@@ -60,8 +61,9 @@ extension SQLEventStore {
                 }
                 let (rewrites, splits) = try upcasters.rewrites(of: stored)
                 let now = Timestamp.microseconds(since1970: Date())
-                for rewrite in rewrites {
-                    try await Self.write(rewrite, migration: id, at: now, dialect: dialect, on: sql)
+                for start in stride(from: 0, to: rewrites.count, by: Self.rewritesPerStatement) {
+                    let chunk = rewrites[start..<min(start + Self.rewritesPerStatement, rewrites.count)]
+                    try await Self.write(chunk, migration: id, at: now, dialect: dialect, on: sql)
                 }
                 try await sql.raw("""
                     UPDATE chronicle_upcast_migrations SET position = \(bind: last), rewritten = rewritten + \(bind: rewrites.count)
@@ -87,17 +89,37 @@ extension SQLEventStore {
             """).all().map(RecordedEvent.init(chronicleEventsRow:))
     }
 
-    /// Records what one event was, then rewrites it in place.
-    private static func write(_ rewrite: EventRewrite, migration: String, at now: Int64, dialect: any StoreDialect, on sql: any SQLDatabase) async throws {
+    /// The most events one rewrite statement carries: four bound values each, well within
+    /// what SQLite (32,766) and PostgreSQL (65,535) take in one statement.
+    static var rewritesPerStatement: Int { 1_000 }
+
+    /// Records what some events (at most ``rewritesPerStatement``) were, then rewrites them in
+    /// place: one `INSERT … SELECT` of their audit rows and one `UPDATE … FROM` a list of their
+    /// new types, versions and data.
+    private static func write(
+        _ rewrites: ArraySlice<EventRewrite>, migration: String, at now: Int64, dialect: any StoreDialect, on sql: any SQLDatabase
+    ) async throws {
+        var positions: SQLQueryString = ""
+        var rows: SQLQueryString = ""
+        for (index, rewrite) in rewrites.enumerated() {
+            if index > 0 {
+                positions.appendLiteral(", ")
+                rows.appendLiteral(", ")
+            }
+            positions.appendInterpolation(bind: rewrite.stored.position)
+            let data = String(decoding: rewrite.current.data, as: UTF8.self)
+            rows += "(\(bind: rewrite.stored.position), \(bind: rewrite.current.eventType), \(bind: rewrite.current.schemaVersion), \(bind: data))"
+        }
         try await sql.raw("""
             INSERT INTO chronicle_event_rewrites (migration_id, event_id, position, old_event_type, old_schema_version, old_data, rewritten_at)
             SELECT \(bind: migration), event_id, position, event_type, schema_version, data, \(bind: now)
-            FROM chronicle_events WHERE position = \(bind: rewrite.stored.position)
+            FROM chronicle_events WHERE position IN (\(positions))
             """).run()
         try await sql.raw("""
-            UPDATE chronicle_events SET event_type = \(bind: rewrite.current.eventType), schema_version = \(bind: rewrite.current.schemaVersion),
-                data = \(dialect.json(SQLBind(String(decoding: rewrite.current.data, as: UTF8.self))))
-            WHERE position = \(bind: rewrite.stored.position)
+            WITH chronicle__rewrites (position, event_type, schema_version, data) AS (VALUES \(rows))
+            UPDATE chronicle_events SET event_type = chronicle__rewrites.event_type, schema_version = chronicle__rewrites.schema_version,
+                data = \(dialect.json(SQLColumn("data", table: "chronicle__rewrites")))
+            FROM chronicle__rewrites WHERE chronicle_events.position = chronicle__rewrites.position
             """).run()
     }
 }
