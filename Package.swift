@@ -153,13 +153,10 @@ let package = Package(
             dependencies: ["Chronicle", "ChronicleSQLite"],
             path: "Examples/QuickStart"
         ),
-        // libpq, for the benchmarks' prototype of Chronicle's append and stream read over it.
-        .systemLibrary(name: "CLibpq", path: "Benchmarks/CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Appends, loads and rebuilds on SQLite and PostgreSQL: `scripts/bench`.
         .executableTarget(
             name: "chronicle-bench",
             dependencies: [
-                "CLibpq",
                 "ChronicleSQL",
                 "Chronicle",
                 "ChronicleProjections",

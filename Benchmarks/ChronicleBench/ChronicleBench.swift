@@ -14,8 +14,6 @@ struct ChronicleBench: AsyncParsableCommand {
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
         case append, execute, load, read, rebuild, upcast
-        /// The prototype of the append and the stream read over libpq (PostgreSQL only).
-        case libpq
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -83,11 +81,6 @@ struct ChronicleBench: AsyncParsableCommand {
                     store: target.name, operation: operation, detail: "16 writers, CPU per command",
                     figures: runs.chronicle.map(\.cpuMicroseconds), unit: .microseconds, baseline: runs.raw.map(\.cpuMicroseconds),
                     limit: runs.limit(\.cpuMicroseconds)))
-            }
-            if only.contains(.libpq) {
-                for row in try await LibpqBenchmark(target: target, writers: writers, settings: settings).run() {
-                    report(row)
-                }
             }
             if only.contains(.load) {
                 for row in try await LoadBenchmark(target: target, runs: settings.runs).run() {
