@@ -21,11 +21,21 @@ struct MeetingQueries: Sendable {
         m.id, m.title, m.starts_at, m.duration_minutes, m.organizer_id, m.status, m.attendee_count, m.version, m.updated_at
         """
 
-    /// One meeting from the read tables.
+    /// One meeting from the read tables, with its invitations: one query, a row per invitation
+    /// (one row with no invitee when it has none).
     func meeting(_ id: String) async throws -> MeetingView? {
         try await database.withReadConnection { sql in
-            guard let row = try await sql.raw("SELECT \(Self.columns) FROM meetings m WHERE m.id = \(bind: id)").first() else { return nil }
-            return try await Self.views(of: [row], on: sql).first
+            let rows = try await sql.raw("""
+                SELECT \(Self.columns), i.user_id AS invitee_id, i.response AS invitee_response
+                FROM meetings m LEFT JOIN invitations i ON i.meeting_id = m.id
+                WHERE m.id = \(bind: id) ORDER BY i.user_id
+                """).all()
+            guard let first = rows.first else { return nil }
+            let invitations = try rows.compactMap { row -> InvitationView? in
+                guard let userID = try row.decode(column: "invitee_id", as: Int?.self) else { return nil }
+                return InvitationView(userID: userID, response: try row.decode(column: "invitee_response", as: String.self))
+            }
+            return try Self.view(of: first, invitations: invitations)
         }
     }
 
@@ -101,19 +111,21 @@ struct MeetingQueries: Sendable {
             invitations[try row.decode(column: "meeting_id", as: String.self), default: []].append(
                 InvitationView(userID: try row.decode(column: "user_id", as: Int.self), response: try row.decode(column: "response", as: String.self)))
         }
-        return try rows.map { row in
-            let id = try row.decode(column: "id", as: String.self)
-            return MeetingView(
-                id: id,
-                title: try row.decode(column: "title", as: String.self),
-                startsAt: try row.decode(column: "starts_at", as: String.self),
-                durationMinutes: try row.decode(column: "duration_minutes", as: Int.self),
-                organizerID: try row.decode(column: "organizer_id", as: Int.self),
-                status: try row.decode(column: "status", as: String.self),
-                attendeeCount: try row.decode(column: "attendee_count", as: Int.self),
-                invitations: invitations[id] ?? [],
-                version: try row.decode(column: "version", as: Int.self),
-                updatedAt: try row.decode(column: "updated_at", as: String.self))
-        }
+        return try rows.map { row in try view(of: row, invitations: invitations[try row.decode(column: "id", as: String.self)] ?? []) }
+    }
+
+    /// A row of ``columns`` as a meeting, with its invitations.
+    private static func view(of row: any SQLRow, invitations: [InvitationView]) throws -> MeetingView {
+        MeetingView(
+            id: try row.decode(column: "id", as: String.self),
+            title: try row.decode(column: "title", as: String.self),
+            startsAt: try row.decode(column: "starts_at", as: String.self),
+            durationMinutes: try row.decode(column: "duration_minutes", as: Int.self),
+            organizerID: try row.decode(column: "organizer_id", as: Int.self),
+            status: try row.decode(column: "status", as: String.self),
+            attendeeCount: try row.decode(column: "attendee_count", as: Int.self),
+            invitations: invitations,
+            version: try row.decode(column: "version", as: Int.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self))
     }
 }
