@@ -49,11 +49,9 @@ struct DeadlineTests {
 
     @Test
     func aLiftedLimitLetsTheWorkFinish() async throws {
-        // The work must get to lift the limit before the limit passes: a task may start seconds
-        // late while the whole suite shares two cores, hence a limit of 3 s.
-        let result = try await Deadline.run(within: .seconds(3)) { handle -> Int in
+        let result = try await Deadline.run(within: .milliseconds(500)) { handle -> Int in
             handle.lift()
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(1))
             return 7
         }
         #expect(result == 7)
