@@ -6,8 +6,7 @@ import Foundation
 /// The work runs in a task of its own. When the limit passes first, that task is cancelled (a
 /// wait for a pooled connection ends at once) and left to finish by itself; its result is
 /// dropped. The work may lift the limit once past its part that must be bounded (waiting for a
-/// connection, say), with ``Handle/lift()``. The limits of every pending run are kept by one
-/// timer (``DeadlineTimer``), not by a task each.
+/// connection, say), with ``Handle/lift()``.
 ///
 /// ```swift
 /// guard let rows = try await Deadline.run(within: .seconds(5), { _ in try await query() }) else {
@@ -40,62 +39,66 @@ package enum Deadline {
         let handle = Handle { race.lift() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result?, any Error>) in
-                race.start(continuation, work: Task { race.finish(with: await Swift.Result(catching: { try await work(handle) }).map { Optional($0) }) })
-                DeadlineTimer.shared.add(race, at: ContinuousClock.now + limit)
+                race.start(
+                    continuation,
+                    work: Task { race.finish(with: await Swift.Result(catching: { try await work(handle) }).map { Optional($0) }) },
+                    timer: Task {
+                        try? await Task.sleep(for: limit)
+                        if !Task.isCancelled { race.expire() }
+                    })
             }
         } onCancel: {
             race.finish(with: .failure(CancellationError()))
         }
     }
 
-    /// Whichever of the work, the limit and cancellation finishes first resumes the caller and
-    /// cancels the work.
-    private final class Race<Result: Sendable>: DeadlineTimer.Entry, @unchecked Sendable {
+    /// Whichever of the work, the timer and cancellation finishes first resumes the caller and
+    /// cancels the others.
+    private final class Race<Result: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
         private var continuation: CheckedContinuation<Result?, any Error>?
         private var outcome: Swift.Result<Result?, any Error>?
         private var work: Task<Void, Never>?
+        private var timer: Task<Void, Never>?
         private var isLifted = false
 
-        func start(_ continuation: CheckedContinuation<Result?, any Error>, work: Task<Void, Never>) {
-            let finished = lock.withLock { () -> Swift.Result<Result?, any Error>? in
-                if outcome == nil {
-                    self.work = work
-                    self.continuation = continuation
-                }
-                return outcome
+        func start(_ continuation: CheckedContinuation<Result?, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
+            let (finished, isLifted) = lock.withLock { () -> (Swift.Result<Result?, any Error>?, Bool) in
+                self.work = work
+                self.timer = timer
+                if outcome == nil { self.continuation = continuation }
+                return (outcome, self.isLifted)
             }
             if let finished {
                 work.cancel()
+                timer.cancel()
                 continuation.resume(with: finished)
+            } else if isLifted {
+                timer.cancel()
             }
         }
 
-        /// The limit passed: unless it was lifted, the caller gets `nil`.
+        /// The timer fired: unless the limit was lifted, the caller gets `nil`.
         func expire() {
             finish(with: .success(nil), unlessLifted: true)
         }
 
-        /// Whether the limit no longer matters: the race is over, or the limit was lifted.
-        var isSettled: Bool {
-            lock.withLock { outcome != nil || isLifted }
-        }
-
         func lift() {
-            lock.withLock { isLifted = true }
+            let timer = lock.withLock { () -> Task<Void, Never>? in
+                isLifted = true
+                return self.timer
+            }
+            timer?.cancel()
         }
 
         func finish(with result: Swift.Result<Result?, any Error>, unlessLifted: Bool = false) {
-            let (continuation, work) = lock.withLock { () -> (CheckedContinuation<Result?, any Error>?, Task<Void, Never>?) in
-                guard outcome == nil, !(unlessLifted && isLifted) else { return (nil, nil) }
+            let (continuation, tasks) = lock.withLock { () -> (CheckedContinuation<Result?, any Error>?, [Task<Void, Never>]) in
+                guard outcome == nil, !(unlessLifted && isLifted) else { return (nil, []) }
                 outcome = result
-                defer {
-                    self.continuation = nil
-                    self.work = nil
-                }
-                return (self.continuation, self.work)
+                defer { self.continuation = nil }
+                return (self.continuation, [work, timer].compactMap { $0 })
             }
-            work?.cancel()
+            for task in tasks { task.cancel() }
             continuation?.resume(with: result)
         }
     }
