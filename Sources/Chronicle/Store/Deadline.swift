@@ -6,7 +6,12 @@ import Foundation
 /// The work runs in a task of its own. When the limit passes first, that task is cancelled (a
 /// wait for a pooled connection ends at once) and left to finish by itself; its result is
 /// dropped. The work may lift the limit once past its part that must be bounded (waiting for a
-/// connection, say), with ``Handle/lift()``.
+/// connection, say), with ``Handle/lift()``. The limits of every pending run are kept by one
+/// timer (``DeadlineTimer``), not by a task each.
+///
+/// The limit counts from when the work's task starts. When the cooperative pool is busy, a
+/// task may start well after the call; the time before that is not the work's, and counting it
+/// would fail work that never had its chance (a readiness check at start-up, say).
 ///
 /// ```swift
 /// guard let rows = try await Deadline.run(within: .seconds(5), { _ in try await query() }) else {
@@ -39,66 +44,66 @@ package enum Deadline {
         let handle = Handle { race.lift() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result?, any Error>) in
-                race.start(
-                    continuation,
-                    work: Task { race.finish(with: await Swift.Result(catching: { try await work(handle) }).map { Optional($0) }) },
-                    timer: Task {
-                        try? await Task.sleep(for: limit)
-                        if !Task.isCancelled { race.expire() }
-                    })
+                race.start(continuation, work: Task {
+                    // The limit counts from when the work starts, not from the call: under a busy
+                    // cooperative pool a task may start late, and its limit is the work's time.
+                    DeadlineTimer.shared.add(race, at: ContinuousClock.now + limit)
+                    race.finish(with: await Swift.Result(catching: { try await work(handle) }).map { Optional($0) })
+                })
             }
         } onCancel: {
             race.finish(with: .failure(CancellationError()))
         }
     }
 
-    /// Whichever of the work, the timer and cancellation finishes first resumes the caller and
-    /// cancels the others.
-    private final class Race<Result: Sendable>: @unchecked Sendable {
+    /// Whichever of the work, the limit and cancellation finishes first resumes the caller and
+    /// cancels the work.
+    private final class Race<Result: Sendable>: DeadlineTimer.Entry, @unchecked Sendable {
         private let lock = NSLock()
         private var continuation: CheckedContinuation<Result?, any Error>?
         private var outcome: Swift.Result<Result?, any Error>?
         private var work: Task<Void, Never>?
-        private var timer: Task<Void, Never>?
         private var isLifted = false
 
-        func start(_ continuation: CheckedContinuation<Result?, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
-            let (finished, isLifted) = lock.withLock { () -> (Swift.Result<Result?, any Error>?, Bool) in
-                self.work = work
-                self.timer = timer
-                if outcome == nil { self.continuation = continuation }
-                return (outcome, self.isLifted)
+        func start(_ continuation: CheckedContinuation<Result?, any Error>, work: Task<Void, Never>) {
+            let finished = lock.withLock { () -> Swift.Result<Result?, any Error>? in
+                if outcome == nil {
+                    self.work = work
+                    self.continuation = continuation
+                }
+                return outcome
             }
             if let finished {
                 work.cancel()
-                timer.cancel()
                 continuation.resume(with: finished)
-            } else if isLifted {
-                timer.cancel()
             }
         }
 
-        /// The timer fired: unless the limit was lifted, the caller gets `nil`.
+        /// The limit passed: unless it was lifted, the caller gets `nil`.
         func expire() {
             finish(with: .success(nil), unlessLifted: true)
         }
 
+        /// Whether the limit no longer matters: the race is over, or the limit was lifted.
+        var isSettled: Bool {
+            lock.withLock { outcome != nil || isLifted }
+        }
+
         func lift() {
-            let timer = lock.withLock { () -> Task<Void, Never>? in
-                isLifted = true
-                return self.timer
-            }
-            timer?.cancel()
+            lock.withLock { isLifted = true }
         }
 
         func finish(with result: Swift.Result<Result?, any Error>, unlessLifted: Bool = false) {
-            let (continuation, tasks) = lock.withLock { () -> (CheckedContinuation<Result?, any Error>?, [Task<Void, Never>]) in
-                guard outcome == nil, !(unlessLifted && isLifted) else { return (nil, []) }
+            let (continuation, work) = lock.withLock { () -> (CheckedContinuation<Result?, any Error>?, Task<Void, Never>?) in
+                guard outcome == nil, !(unlessLifted && isLifted) else { return (nil, nil) }
                 outcome = result
-                defer { self.continuation = nil }
-                return (self.continuation, [work, timer].compactMap { $0 })
+                defer {
+                    self.continuation = nil
+                    self.work = nil
+                }
+                return (self.continuation, self.work)
             }
-            for task in tasks { task.cancel() }
+            work?.cancel()
             continuation?.resume(with: result)
         }
     }
