@@ -45,6 +45,35 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
+    /// The value of a parsed plain document, or `nil` when it holds a number that is not an
+    /// integer within `Int64`: `JSONDecoder` decides what those become.
+    init?(plain: PlainJSON) {
+        switch plain {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .string(let value): self = .string(value)
+        case .number(let text):
+            guard let value = Int64(text, radix: 10) else { return nil }
+            self = .integer(value)
+        case .array(let elements):
+            var values: [JSONValue] = []
+            values.reserveCapacity(elements.count)
+            for element in elements {
+                guard let value = JSONValue(plain: element) else { return nil }
+                values.append(value)
+            }
+            self = .array(values)
+        case .object(let members):
+            var object: [String: JSONValue] = [:]
+            object.reserveCapacity(members.count)
+            for member in members {
+                guard let value = JSONValue(plain: member.value) else { return nil }
+                object[member.key] = value
+            }
+            self = .object(object)
+        }
+    }
+
     /// Encodes the value as the JSON it represents.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -115,7 +115,7 @@ public struct Upcasters: Sendable {
     private func upcast(_ event: RecordedEvent) throws -> [RecordedEvent] {
         let data: [String: JSONValue]
         do {
-            data = try JSONDecoder().decode([String: JSONValue].self, from: event.data)
+            data = try Self.object(from: event.data)
         } catch {
             throw EventStoreError(
                 code: .undecodableEvent, message: "Event \(event.position) of \(event.stream) is not a JSON object; it cannot be upcast.",
@@ -152,6 +152,18 @@ public struct Upcasters: Sendable {
             if index > 0 { result.id = Self.partID(of: event.id, index) }
             return result
         }
+    }
+
+    /// The stored data as the object upcasters change: through the plain-JSON parser when every
+    /// number in it is an integer, as `JSONDecoder` would give it, and through `JSONDecoder`
+    /// otherwise. (`JSONDecoder` was over half of the upcasting migration's own time.)
+    static func object(from data: Data) throws -> [String: JSONValue] {
+        if let document = try? data.withUnsafeBytes({ try PlainJSON(parsing: $0.bindMemory(to: UInt8.self)) }),
+            case .object(let object)? = JSONValue(plain: document)
+        {
+            return object
+        }
+        return try JSONDecoder().decode([String: JSONValue].self, from: data)
     }
 
     /// The id of part `index` of a split event: derived from the stored id, the same on every read.
