@@ -92,32 +92,38 @@ extension SQLiteEventStore {
             rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6))")
             binds += Self.binds(of: entry, at: offset + 1)
         }
+        let inlineCheck = checkingInlineProjections ? " AND " + Self.noInlineProjectionHandles(entries.map(\.eventType), binds: &binds) : ""
         // `e.column2` is the event's place in the append: 1, 2, 3, ... The newest event of the
         // entity, if any, gives its version and type.
         let sql = """
-            WITH e AS (VALUES \(rows.joined(separator: ", ")))
             INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
             SELECT e.column1, ?1, ?2, coalesce(n.version, 0) + e.column2, e.column3, e.column4, e.column5, e.column6, e.column7
-            FROM e
+            FROM (VALUES \(rows.joined(separator: ", "))) AS e
             LEFT JOIN (SELECT version, entity_type FROM chronicle_events WHERE entity_id = ?2 ORDER BY version DESC LIMIT 1) AS n
-            WHERE (?3 IS NULL OR coalesce(n.version, 0) = ?3) AND coalesce(n.entity_type = ?1, 1)\(
-                checkingInlineProjections ? " AND " + Self.noInlineProjectionHandles(typesIn: "SELECT column3 FROM e") : "")
+            WHERE (?3 IS NULL OR coalesce(n.version, 0) = ?3) AND coalesce(n.entity_type = ?1, 1)\(inlineCheck)
             RETURNING position, version
             """
         return (sql, binds)
     }
 
-    /// A condition that holds when no inline projection handles an event type that a query
-    /// returns.
+    /// A condition that holds when no inline projection handles one of the event types, which
+    /// it binds (each distinct type once) after `binds`.
     ///
-    /// The types are selected from the statement's rows of events, not bound again: SQLite
-    /// looks up a parameter used a second time by its number in a list of all of them, so
-    /// repeating 500 types among 4,000 parameters made parsing a large append quadratic.
-    static func noInlineProjectionHandles(typesIn query: String) -> String {
-        """
-        NOT EXISTS (SELECT 1 FROM chronicle_projections p, json_each(p.event_types) t
-            WHERE p.mode = 'inline' AND t.value IN (\(query)))
-        """
+    /// The types get parameters of their own rather than reusing those of the event rows:
+    /// SQLite looks up a parameter that is used again, or whose number is below one already
+    /// seen, in a list of all of them, which made parsing a large append quadratic (500 types
+    /// among 4,000 parameters). The caller places them so that numbers rise through the text.
+    static func noInlineProjectionHandles(_ eventTypes: [String], binds: inout [SQLiteData]) -> String {
+        var seen = Set<String>()
+        var places: [String] = []
+        for type in eventTypes where seen.insert(type).inserted {
+            binds.append(.text(type))
+            places.append("?\(binds.count)")
+        }
+        return """
+            NOT EXISTS (SELECT 1 FROM chronicle_projections p, json_each(p.event_types) t
+                WHERE p.mode = 'inline' AND t.value IN (\(places.joined(separator: ", "))))
+            """
     }
 
     /// The seven values of an event row: id, place in its append (from 1), type, schema version,

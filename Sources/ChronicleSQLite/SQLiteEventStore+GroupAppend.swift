@@ -57,6 +57,10 @@ extension SQLiteEventStore {
                 append.expected.requiredVersion.map { .integer($0) } ?? .null,
             ]
         }
+        // Parameters are numbered in the order the statement text uses them, so that SQLite
+        // never looks one up (see `noInlineProjectionHandles(_:binds:)`): the appends, the
+        // event types, the events.
+        let inlineCheck = noInlineProjectionHandles(appends.flatMap { $0.entries.map(\.eventType) }, binds: &binds)
         for (k, append) in appends.enumerated() {
             for (offset, entry) in append.entries.enumerated() {
                 eventRows.append(placeholders(8))
@@ -65,7 +69,6 @@ extension SQLiteEventStore {
         }
         let sql = """
             WITH appends(k, entity_type, entity_id, expected) AS (VALUES \(appendRows.joined(separator: ", "))),
-            e AS (VALUES \(eventRows.joined(separator: ", "))),
             accepted AS (
                 SELECT k, entity_type, entity_id, version FROM (
                     SELECT a.k, a.entity_type, a.entity_id, a.expected,
@@ -74,11 +77,11 @@ extension SQLiteEventStore {
                     FROM appends AS a
                 )
                 WHERE (expected IS NULL OR version = expected) AND coalesce(stored_type = entity_type, 1)
-                    AND \(noInlineProjectionHandles(typesIn: "SELECT column4 FROM e"))
+                    AND \(inlineCheck)
             )
             INSERT INTO chronicle_events (event_id, entity_type, entity_id, version, event_type, schema_version, meta, data, created_at)
             SELECT e.column2, a.entity_type, a.entity_id, a.version + e.column3, e.column4, e.column5, e.column6, e.column7, e.column8
-            FROM e
+            FROM (VALUES \(eventRows.joined(separator: ", "))) AS e
             JOIN accepted AS a ON a.k = e.column1
             ORDER BY e.column1, e.column3
             RETURNING entity_id, version, position
