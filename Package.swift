@@ -238,7 +238,13 @@ let package = Package(
             ],
             path: "Tests/CommandsFixture"
         ),
-        .testTarget(name: "ChronicleTests", dependencies: ["Chronicle", "ChronicleConformance", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport"]),
+        .testTarget(
+            name: "ChronicleTests",
+            dependencies: [
+                "Chronicle", "ChronicleConformance", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "ChronicleMigrationsTests", dependencies: ["ChronicleMigrations"]),
         .testTarget(
             name: "ChronicleHummingbirdTests",

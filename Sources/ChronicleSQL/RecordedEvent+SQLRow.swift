@@ -19,7 +19,7 @@ extension RecordedEvent {
         if row.contains(column: "meta") {
             let createdAt = Timestamp.date(microsecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
             do {
-                metadata = try EventMetadata(storedJSON: Data(try row.decode(column: "meta", as: String.self).utf8), createdAt: createdAt)
+                metadata = try EventMetadata(storedJSON: Data(utf8Of: try row.decode(column: "meta", as: String.self)), createdAt: createdAt)
             } catch {
                 throw EventStoreError(
                     code: .databaseFailure, message: "Event \(position) has meta that is not a JSON object.", position: position, underlying: error)
@@ -34,6 +34,6 @@ extension RecordedEvent {
             eventType: try row.decode(column: "event_type", as: String.self),
             schemaVersion: try row.decode(column: "schema_version", as: Int.self),
             metadata: metadata,
-            data: Data(try row.decode(column: "data", as: String.self).utf8))
+            data: Data(utf8Of: try row.decode(column: "data", as: String.self)))
     }
 }

@@ -74,7 +74,7 @@ extension SQLiteEventStore {
         let createdAt = Timestamp.date(microsecondsSince1970: Int64(try value(9, "created_at").integer ?? 0))
         let metadata: EventMetadata
         do {
-            metadata = try EventMetadata(storedJSON: utf8Data(of: try value(7, "meta").string), createdAt: createdAt)
+            metadata = try EventMetadata(storedJSON: Data(utf8Of: try value(7, "meta").string ?? ""), createdAt: createdAt)
         } catch {
             throw EventStoreError(code: .databaseFailure, message: "Event \(position) has meta that is not a JSON object.", position: position, underlying: error)
         }
@@ -86,16 +86,8 @@ extension SQLiteEventStore {
             eventType: try value(5, "event_type").string ?? "",
             schemaVersion: try value(6, "schema_version").integer ?? 0,
             metadata: metadata,
-            data: utf8Data(of: try value(8, "data").string)
+            data: Data(utf8Of: try value(8, "data").string ?? "")
         )
-    }
-
-    /// The UTF-8 bytes of a text column, copied straight from the string's storage.
-    /// (`Data(text.utf8)` first tries casting the view to `ContiguousBytes`, a protocol
-    /// conformance lookup for every column of every row read.)
-    private static func utf8Data(of text: String?) -> Data {
-        guard var text else { return Data() }
-        return text.withUTF8 { Data(buffer: $0) }
     }
 }
 

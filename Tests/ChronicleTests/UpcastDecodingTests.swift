@@ -1,5 +1,6 @@
 @testable import Chronicle
 import Foundation
+import PropertyBased
 import Testing
 
 /// Upcasters read stored data as `[String: JSONValue]`, through the plain-JSON parser where it
@@ -31,7 +32,7 @@ struct UpcastDecodingTests {
     /// 2,000 generated documents of integers, strings (with escapes), booleans, nulls, arrays
     /// and objects, nested up to four levels.
     @Test func givesJSONDecodersValueForGeneratedDocuments() throws {
-        var random = SeededGenerator(seed: 20_261_203)
+        var random = Xoshiro(seed: (20_261_203, 1, 2, 3))
         for _ in 0..<2_000 {
             let document = "{" + (0..<Int.random(in: 0...6, using: &random)).map { "\"k\($0)\":\(Self.value(depth: 0, using: &random))" }.joined(separator: ",") + "}"
             let data = Data(document.utf8)
@@ -46,7 +47,7 @@ struct UpcastDecodingTests {
         #expect(throws: (any Error).self) { try Upcasters.object(from: Data(document.utf8)) }
     }
 
-    static func value(depth: Int, using random: inout SeededGenerator) -> String {
+    static func value(depth: Int, using random: inout Xoshiro) -> String {
         switch Int.random(in: depth < 4 ? 0...6 : 0...4, using: &random) {
         case 0: return String(Int64.random(in: Int64.min...Int64.max, using: &random))
         case 1: return String(Int.random(in: -1_000...1_000, using: &random))
@@ -60,19 +61,3 @@ struct UpcastDecodingTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so that a failure repeats.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

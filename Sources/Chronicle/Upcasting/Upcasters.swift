@@ -156,7 +156,7 @@ public struct Upcasters: Sendable {
 
     /// The stored data as the object upcasters change: through the plain-JSON parser when every
     /// number in it is an integer, as `JSONDecoder` would give it, and through `JSONDecoder`
-    /// otherwise. (`JSONDecoder` was over half of the upcasting migration's own time.)
+    /// otherwise. (`JSONDecoder` was over half of the time spent upcasting in a migration.)
     static func object(from data: Data) throws -> [String: JSONValue] {
         if let document = try? data.withUnsafeBytes({ try PlainJSON(parsing: $0.bindMemory(to: UInt8.self)) }),
             case .object(let object)? = JSONValue(plain: document)
