@@ -13,11 +13,13 @@ let package = Package(
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
+        .library(name: "ChronicleFeedClient", targets: ["ChronicleFeedClient"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
         .library(name: "ChronicleConformance", targets: ["ChronicleConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -96,7 +98,20 @@ let package = Package(
                 "ChronicleProjections",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Follows an event feed over HTTP: `EventFeedClient`, an AsyncSequence that resumes by itself.
+        .target(
+            name: "ChronicleFeedClient",
+            dependencies: [
+                "Chronicle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -255,10 +270,12 @@ let package = Package(
                 "ChronicleSQLite",
                 "ExampleDomain",
                 "MeetingsDomain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
@@ -275,6 +292,7 @@ let package = Package(
         .testTarget(
             name: "MeetingsTests",
             dependencies: [
+                "ChronicleFeedClient",
                 "ChronicleSQL",
                 "meetings",
                 "Chronicle",
@@ -284,10 +302,12 @@ let package = Package(
                 "MeetingsDomain",
                 "MeetingsServer",
                 "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

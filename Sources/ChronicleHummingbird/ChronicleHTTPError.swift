@@ -91,6 +91,23 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
         status: .internalServerError,
         body: error(code: "internal_error", message: "The server failed to handle the request; the failure was logged."))
 
+    /// The 401 of a request that did not say who it is: `unauthorized`, with `WWW-Authenticate`.
+    ///
+    /// - Parameters:
+    ///   - message: What the client must send, such as "A bearer token is required.".
+    ///   - challenge: The `WWW-Authenticate` value; `Bearer` by default.
+    public static func unauthorized(_ message: String, challenge: String = "Bearer") -> ChronicleHTTPError {
+        ChronicleHTTPError(
+            status: .unauthorized, body: error(code: "unauthorized", message: message), headers: [.wwwAuthenticate: challenge])
+    }
+
+    /// The 403 of a client that may not do what it asked: `forbidden`.
+    ///
+    /// - Parameter message: What the client may not do.
+    public static func forbidden(_ message: String) -> ChronicleHTTPError {
+        ChronicleHTTPError(status: .forbidden, body: error(code: "forbidden", message: message))
+    }
+
     /// What a valid date looks like, for messages.
     static let dateExample = "an RFC 3339 date-time such as 2030-01-15T10:00:00Z"
 

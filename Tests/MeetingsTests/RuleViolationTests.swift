@@ -53,7 +53,7 @@ struct RuleViolationTests {
                 """#)
             try await expectRefusal(
                 server, .post, "/sessions", as: nil, json: #"{"user_id": 7}"#, .unprocessableContent,
-                #"{"error": {"code": "unknown_user", "message": "User 7 is not a demo user: pick one of 1–6."}}"#)
+                #"{"error": {"code": "unknown_user", "message": "User 7 is not a demo user: pick one of 1–6, or 100 for the integration account."}}"#)
         }
     }
 

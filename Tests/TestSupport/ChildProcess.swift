@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An executable of this package, run as a user would run it, for the tests of commands.
 public enum ChildProcess: Sendable {
@@ -62,13 +65,26 @@ public enum ChildProcess: Sendable {
             self.directory = directory
         }
 
+        /// Kills the process at once (SIGKILL), as a crash or `kill -9` would, and returns what
+        /// it printed.
+        @discardableResult
+        public func kill() async throws -> Run {
+            Glibc.kill(pid, SIGKILL)
+            let status = await ChildProcess.exitStatus(of: pid)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return Run(
+                status: status,
+                output: (try? String(contentsOf: directory.appendingPathComponent("stdout"), encoding: .utf8)) ?? "",
+                errors: (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "")
+        }
+
         /// Ends the process and returns how it ended and what it printed.
         @discardableResult
         public func stop() async throws -> Run {
-            kill(pid, SIGTERM)
+            Glibc.kill(pid, SIGTERM)
             let killer = Task {
                 try await Task.sleep(for: .seconds(10))
-                kill(pid, SIGKILL)
+                Glibc.kill(pid, SIGKILL)
             }
             let status = await ChildProcess.exitStatus(of: pid)
             killer.cancel()

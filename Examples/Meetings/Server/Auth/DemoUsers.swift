@@ -15,9 +15,13 @@ public enum DemoUsers: Sendable {
         User(id: 4, name: "Margaret"), User(id: 5, name: "Alan"), User(id: 6, name: "Barbara"),
     ]
 
-    /// The demo user with an id, if any.
+    /// The account of the integration demo: another service that follows the event feed
+    /// (`GET /feed/events`) with every field. It takes part in no meeting.
+    public static let integration = User(id: 100, name: "Integration")
+
+    /// The demo user with an id (the integration account included), if any.
     public static func user(_ id: Int) -> User? {
-        all.first { $0.id == id }
+        id == integration.id ? integration : all.first { $0.id == id }
     }
 
     /// A user's name, or `user 42` for ids outside the demo.

@@ -13,7 +13,7 @@ extension MeetingsAPI {
         guard let user = DemoUsers.user(body.userID) else {
             throw ChronicleHTTPError(
                 status: .unprocessableContent,
-                body: ChronicleHTTPError.error(code: "unknown_user", message: "User \(body.userID) is not a demo user: pick one of 1–\(DemoUsers.all.count)."))
+                body: ChronicleHTTPError.error(code: "unknown_user", message: "User \(body.userID) is not a demo user: pick one of 1–\(DemoUsers.all.count), or \(DemoUsers.integration.id) for the integration account."))
         }
         let (token, expiresAt) = try await tokens.issue(for: user.id)
         return try JSONResponse.make(Session(token: token, userID: user.id, name: user.name, expiresAt: expiresAt), status: .created)

@@ -61,6 +61,7 @@ public struct MeetingsAPI: Sendable {
         router.get("/health") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/ready") { _, _ in try await readiness() }
         router.post("/sessions") { request, context in try await startSession(request, context) }
+        addFeed(to: router)
 
         let api = router.group()
             .add(middleware: Authentication(tokens: tokens))
