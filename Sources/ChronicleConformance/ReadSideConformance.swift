@@ -95,6 +95,9 @@ struct ReadSideConformance: Sendable {
         /// A projection table defined for other dialects only is refused before anything is
         /// created; one defined for the store's dialect is created.
         case refusesTablesNotDefinedForTheDialect
+        /// The event browser's queries find stored events by type, entity type, time, id and
+        /// correlation id, newest first and paged.
+        case findsStoredEventsByWhatOperatorsLookFor
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -138,6 +141,7 @@ struct ReadSideConformance: Sendable {
             case .leavesTablesItDidNotCreate: try await suite.leavesTablesItDidNotCreate()
             case .refusesAppendsThatSkipInlineProjections: try await suite.refusesAppendsThatSkipInlineProjections()
             case .refusesTablesNotDefinedForTheDialect: try await suite.refusesTablesNotDefinedForTheDialect()
+            case .findsStoredEventsByWhatOperatorsLookFor: try await suite.findsStoredEventsByWhatOperatorsLookFor()
             }
         }
     }

@@ -31,6 +31,21 @@ public struct PostgresDialect: StoreDialect {
         SQLList([SQLRaw("(TIMESTAMPTZ 'epoch' + "), SQLBind(microseconds), SQLRaw(" * INTERVAL '1 microsecond')")], separator: SQLRaw(""))
     }
 
+    /// `value::uuid`.
+    public func uuid(_ value: any SQLExpression) -> any SQLExpression {
+        SQLList([value, SQLRaw("::uuid")], separator: SQLRaw(""))
+    }
+
+    /// `(EXTRACT(EPOCH FROM value) * 1000000)::bigint`: exact, as `EXTRACT` gives a numeric.
+    public func microseconds(_ value: any SQLExpression) -> any SQLExpression {
+        SQLList([SQLRaw("(EXTRACT(EPOCH FROM "), value, SQLRaw(") * 1000000)::bigint")], separator: SQLRaw(""))
+    }
+
+    /// `(value ->> 'key')`, which reads a `json` column without converting it to `jsonb`.
+    public func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression {
+        SQLList([SQLRaw("("), value, SQLRaw(" ->> "), SQLLiteral.string(key), SQLRaw(")")], separator: SQLRaw(""))
+    }
+
     /// Creates `chronicle_schema_migrations` if missing, after renaming the record of a store made
     /// before the `chronicle_` prefix (`schema_migrations`).
     public func prepareMigrationRecord(on sql: any SQLDatabase) async throws {

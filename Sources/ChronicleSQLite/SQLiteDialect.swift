@@ -24,6 +24,17 @@ public struct SQLiteDialect: StoreDialect {
     /// The microseconds themselves: SQLite keeps times as integers.
     public func timestamp(microseconds: Int64) -> any SQLExpression { SQLBind(microseconds) }
 
+    /// The value itself: event ids are text in lower case.
+    public func uuid(_ value: any SQLExpression) -> any SQLExpression { value }
+
+    /// The value itself: times are integers of microseconds.
+    public func microseconds(_ value: any SQLExpression) -> any SQLExpression { value }
+
+    /// `json_extract(value, '$.key')`.
+    public func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression {
+        SQLFunction("json_extract", args: value, SQLLiteral.string("$." + key))
+    }
+
     /// Creates `chronicle_schema_migrations` if missing, after renaming the record of a store made
     /// before the `chronicle_` prefix (`schema_migrations`).
     public func prepareMigrationRecord(on sql: any SQLDatabase) async throws {

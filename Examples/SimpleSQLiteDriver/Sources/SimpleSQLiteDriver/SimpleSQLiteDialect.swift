@@ -23,6 +23,17 @@ public struct SimpleSQLiteDialect: StoreDialect {
     /// The microseconds, as an integer parameter.
     public func timestamp(microseconds: Int64) -> any SQLExpression { SQLBind(microseconds) }
 
+    /// The value itself: event ids are text in lower case.
+    public func uuid(_ value: any SQLExpression) -> any SQLExpression { value }
+
+    /// The value itself: times are integers of microseconds.
+    public func microseconds(_ value: any SQLExpression) -> any SQLExpression { value }
+
+    /// `json_extract(value, '$.key')`.
+    public func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression {
+        SQLFunction("json_extract", args: value, SQLLiteral.string("$." + key))
+    }
+
     /// Creates the record of applied migrations when it is missing.
     public func prepareMigrationRecord(on sql: any SQLDatabase) async throws {
         try await sql.create(table: "chronicle_schema_migrations").ifNotExists()

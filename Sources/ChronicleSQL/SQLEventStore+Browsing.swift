@@ -1,0 +1,101 @@
+public import Chronicle
+public import Foundation
+import SQLKit
+
+/// What to show of the log, newest first: the event browser's filters.
+///
+/// ```swift
+/// let page = try await store.storedEvents(matching: EventLogQuery(eventTypes: ["meeting.cancelled"], limit: 50))
+/// let older = try await store.storedEvents(matching: EventLogQuery(eventTypes: ["meeting.cancelled"], before: page.last!.position))
+/// ```
+public struct EventLogQuery: Hashable, Sendable {
+    /// Only events of these types; all when empty.
+    public var eventTypes: [String]
+    /// Only events of entities of these types; all when empty.
+    public var entityTypes: [String]
+    /// Only events recorded at or after this time.
+    public var from: Date?
+    /// Only events recorded before this time.
+    public var until: Date?
+    /// Only events before this position: the cursor of the next (older) page.
+    public var before: Int64?
+    /// The most events to return.
+    public var limit: Int
+
+    /// Creates a query; without arguments it asks for the newest 50 events.
+    public init(
+        eventTypes: [String] = [], entityTypes: [String] = [], from: Date? = nil, until: Date? = nil, before: Int64? = nil, limit: Int = 50
+    ) {
+        self.eventTypes = eventTypes
+        self.entityTypes = entityTypes
+        self.from = from
+        self.until = until
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// Reading stored events by what an operator looks for: the queries of the event browser.
+///
+/// These read events as stored, without upcasting (``Upcasters/upcast(_:)`` shows what code
+/// sees), and read whatever is committed: unlike ``Chronicle/EventStore/readLog(after:limit:)``
+/// they do not hold back events that a running transaction might still precede, so they suit
+/// looking, not following. Each is served by an index (store migration 9).
+extension SQLEventStore {
+    /// Events matching a query, newest first.
+    ///
+    /// - Throws: `EventStoreError` when the database cannot serve.
+    public func storedEvents(matching query: EventLogQuery) async throws -> [RecordedEvent] {
+        let dialect = dialect
+        var conditions: [SQLQueryString] = []
+        if !query.eventTypes.isEmpty { conditions.append("event_type IN (\(binds: query.eventTypes))") }
+        if !query.entityTypes.isEmpty { conditions.append("entity_type IN (\(binds: query.entityTypes))") }
+        if let from = query.from {
+            conditions.append("created_at >= \(dialect.timestamp(microseconds: Timestamp.microseconds(since1970: from)))")
+        }
+        if let until = query.until {
+            conditions.append("created_at < \(dialect.timestamp(microseconds: Timestamp.microseconds(since1970: until)))")
+        }
+        if let before = query.before { conditions.append("position < \(bind: before)") }
+        var statement: SQLQueryString = "SELECT \(dialect.eventColumns) FROM chronicle_events"
+        for (index, condition) in conditions.enumerated() {
+            statement = statement + (index == 0 ? " WHERE " : " AND ") + condition
+        }
+        statement = statement + " ORDER BY position DESC LIMIT \(bind: max(query.limit, 0))"
+        let finished = statement
+        return try await withReadConnection { sql in
+            try await sql.raw(finished).all().map(RecordedEvent.init(chronicleEventsRow:))
+        }
+    }
+
+    /// The event with an id, as stored, or `nil`.
+    ///
+    /// - Throws: `EventStoreError` when the database cannot serve.
+    public func storedEvent(id: UUID) async throws -> RecordedEvent? {
+        let dialect = dialect
+        let id = id.uuidString.lowercased()
+        return try await withReadConnection { sql in
+            try await sql.raw("""
+                SELECT \(dialect.eventColumns) FROM chronicle_events WHERE event_id = \(dialect.uuid(SQLBind(id)))
+                """).first().map(RecordedEvent.init(chronicleEventsRow:))
+        }
+    }
+
+    /// The events of one correlation id in position order: what one request or command caused,
+    /// across entities, reactors and projections.
+    ///
+    /// - Parameters:
+    ///   - correlationID: The correlation id.
+    ///   - limit: The most events to return.
+    /// - Throws: `EventStoreError` when the database cannot serve.
+    public func storedEvents(correlatedWith correlationID: String, limit: Int = 500) async throws -> [RecordedEvent] {
+        let dialect = dialect
+        return try await withReadConnection { sql in
+            try await sql.raw("""
+                SELECT \(dialect.eventColumns) FROM chronicle_events
+                WHERE \(dialect.jsonText(SQLIdentifier("meta"), key: "correlation_id")) = \(bind: correlationID)
+                ORDER BY position LIMIT \(bind: limit)
+                """).all().map(RecordedEvent.init(chronicleEventsRow:))
+        }
+    }
+}
