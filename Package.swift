@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
         .library(name: "ChronicleFeedClient", targets: ["ChronicleFeedClient"]),
+        .library(name: "ChronicleBrowser", targets: ["ChronicleBrowser"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
         .library(name: "ChronicleConformance", targets: ["ChronicleConformance"]),
     ],
@@ -103,6 +104,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The event browser: server-rendered pages of the log, streams, events and projections.
+        .target(
+            name: "ChronicleBrowser",
+            dependencies: [
+                "Chronicle",
+                "ChronicleHummingbird",
+                "ChronicleProjections",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         // Follows an event feed over HTTP: `EventFeedClient`, an AsyncSequence that resumes by itself.
         .target(
             name: "ChronicleFeedClient",
@@ -191,6 +206,7 @@ let package = Package(
         .target(
             name: "MeetingsServer",
             dependencies: [
+                "ChronicleBrowser",
                 "ChronicleSQL",
                 "Chronicle",
                 "ChronicleCommands",

@@ -5,7 +5,7 @@ import Testing
 
 extension ReadSideChecks {
     /// The event browser's queries: the log newest first, filtered and paged; one event by id;
-    /// the events of a correlation id.
+    /// the events of a correlation id; an entity's events by its id alone.
     func findsStoredEventsByWhatOperatorsLookFor() async throws {
         let started = Date()
         func event(_ type: String, _ correlation: String) -> NewEvent {
@@ -42,5 +42,7 @@ extension ReadSideChecks {
         let correlated = try await database.storedEvents(correlatedWith: "c1").map(\.position)
         #expect(correlated == [positions[0], positions[1], positions[3]], "a correlation's events in position order", sourceLocation: sourceLocation)
         #expect(try await database.storedEvents(correlatedWith: "none").isEmpty, sourceLocation: sourceLocation)
+        let stream = try await database.storedEvents(ofEntity: "a", after: 1, limit: 2)
+        #expect(stream.map(\.version) == [2, 3] && stream.map(\.position) == [positions[1], positions[3]], sourceLocation: sourceLocation)
     }
 }

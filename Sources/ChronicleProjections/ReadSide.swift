@@ -129,6 +129,11 @@ public struct ReadSide: Service, Sendable {
     /// The names of the registered reactors.
     public var reactorNames: [String] { reactors.map(\.name) }
 
+    /// The event types a projection or reactor handles, or `nil` for a name not registered.
+    public func eventTypes(handledBy name: String) -> Set<String>? {
+        projections.first { $0.name == name }?.handlers.eventTypes ?? reactors.first { $0.name == name }?.handlers.eventTypes
+    }
+
     /// The event store to append through: every append also applies the inline projections, in
     /// its transaction. Applications reach it as ``EventSourcedApp/events``.
     package var eventStore: any EventStore { InlineProjectionStore(readSide: self) }

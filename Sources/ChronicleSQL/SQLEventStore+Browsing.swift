@@ -98,4 +98,21 @@ extension SQLEventStore {
                 """).all().map(RecordedEvent.init(chronicleEventsRow:))
         }
     }
+
+    /// The events of one entity in version order, as stored, found by its id alone.
+    ///
+    /// - Parameters:
+    ///   - entityID: The entity's id.
+    ///   - version: Events after this version.
+    ///   - limit: The most events to return.
+    /// - Throws: `EventStoreError` when the database cannot serve.
+    public func storedEvents(ofEntity entityID: String, after version: Int = 0, limit: Int = 200) async throws -> [RecordedEvent] {
+        let dialect = dialect
+        return try await withReadConnection { sql in
+            try await sql.raw("""
+                SELECT \(dialect.eventColumns) FROM chronicle_events
+                WHERE entity_id = \(bind: entityID) AND version > \(bind: version) ORDER BY version LIMIT \(bind: limit)
+                """).all().map(RecordedEvent.init(chronicleEventsRow:))
+        }
+    }
 }

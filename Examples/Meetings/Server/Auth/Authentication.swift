@@ -24,11 +24,12 @@ public struct Authentication: RouterMiddleware {
     }
 
     /// The user whose token the request carries in `Authorization: Bearer <token>`, or, where
-    /// accepted, in the `access_token` query parameter: the event feed's stream accepts it,
-    /// as browsers' `EventSource` cannot send headers.
+    /// accepted, in the `access_token` query parameter (the event feed's stream: browsers'
+    /// `EventSource` cannot send headers) or the `meetings_session` cookie (the event browser's
+    /// pages, which a browser navigates to).
     ///
     /// - Throws: 401 with `WWW-Authenticate: Bearer` when there is no valid token.
-    func userID(of request: Request, acceptingQueryToken: Bool) async throws -> Int {
+    func userID(of request: Request, acceptingQueryToken: Bool, acceptingCookie: Bool = false) async throws -> Int {
         let token: String
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
@@ -36,6 +37,8 @@ public struct Authentication: RouterMiddleware {
             token = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         } else if acceptingQueryToken, let parameter = request.uri.queryParameters["access_token"] {
             token = String(parameter)
+        } else if acceptingCookie, let cookie = request.cookies["meetings_session"] {
+            token = cookie.value
         } else {
             throw Self.unauthorized("A bearer token is required: get one from POST /sessions.")
         }

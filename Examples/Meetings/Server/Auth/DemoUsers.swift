@@ -15,6 +15,12 @@ public enum DemoUsers: Sendable {
         User(id: 4, name: "Margaret"), User(id: 5, name: "Alan"), User(id: 6, name: "Barbara"),
     ]
 
+    /// The demo users who may open the event browser (`/admin/events`): Ada and Grace.
+    public static let admins: Set<Int> = [1, 2]
+
+    /// The demo users who may also retry and rebuild projections there: Ada.
+    public static let operators: Set<Int> = [1]
+
     /// The account of the integration demo: another service that follows the event feed
     /// (`GET /feed/events`) with every field. It takes part in no meeting.
     public static let integration = User(id: 100, name: "Integration")

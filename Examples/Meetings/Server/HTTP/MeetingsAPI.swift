@@ -62,6 +62,7 @@ public struct MeetingsAPI: Sendable {
         router.get("/ready") { _, _ in try await readiness() }
         router.post("/sessions") { request, context in try await startSession(request, context) }
         addFeed(to: router)
+        addBrowser(to: router)
 
         let api = router.group()
             .add(middleware: Authentication(tokens: tokens))
