@@ -252,7 +252,15 @@ let package = Package(
             path: "Tests/ExampleDomain"
         ),
         // Test helpers shared by test targets: a hand-moved clock, running the package's executables.
-        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"),
         // An application mounting the Chronicle commands, run by the commands' tests.
         .executableTarget(
             name: "chronicle-fixture",
@@ -288,6 +296,23 @@ let package = Package(
                 "MeetingsDomain",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "ChronicleBrowserTests",
+            dependencies: [
+                "Chronicle",
+                "ChronicleBrowser",
+                "ChronicleHummingbird",
+                "ChronicleProjections",
+                "ChronicleSQLite",
+                "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,7 +35,7 @@ enum BrowserPage {
         _ template: String, title: String, base: String, values: [String: Any], status: HTTPResponse.Status = .ok, refresh: Int? = nil,
         headers extra: HTTPFields = [:]
     ) throws -> Response {
-        var values = values
+        var values = withoutEmptyText(values)
         values["title"] = title
         values["base"] = base
         if let refresh { values["refresh"] = refresh }
@@ -50,6 +50,19 @@ enum BrowserPage {
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The values without empty strings, at any depth: Mustache shows a section for any string,
+    /// so an empty link or message must be absent to leave its section out.
+    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues { value -> Any? in
+            switch value {
+            case let text as String: return text.isEmpty ? nil : text
+            case let object as [String: Any]: return withoutEmptyText(object)
+            case let list as [[String: Any]]: return list.map(withoutEmptyText)
+            default: return value
+            }
+        }
     }
 
     /// The error page of an error: its status and message, in HTML.

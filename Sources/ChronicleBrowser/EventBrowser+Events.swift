@@ -7,7 +7,7 @@ import Hummingbird
 extension EventBrowser {
     /// `<prefix>/events/{id}`: one event, where it came from and what it caused.
     func eventPage(_ request: Request, _ context: Context, base: String) async throws -> Response {
-        let text = try context.parameters.require("id")
+        let text = try Self.pathParameter(context, "id")
         guard let id = UUID(uuidString: text), let event = try await app.store.storedEvent(id: id) else {
             throw Self.notFound("No event has the id \(text).")
         }
@@ -54,7 +54,7 @@ extension EventBrowser {
 
     /// `<prefix>/correlations/{id}`: everything one request or command caused, in order.
     func correlationPage(_ request: Request, _ context: Context, base: String) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try Self.pathParameter(context, "id")
         let group = try await app.store.storedEvents(correlatedWith: id)
         guard !group.isEmpty else { throw Self.notFound("No event has the correlation id \(id).") }
         let ids = Set(group.map { $0.id.uuidString.lowercased() })
@@ -74,7 +74,7 @@ extension EventBrowser {
 
     /// `<prefix>/streams/{id}`: one entity's events, and its state at a version.
     func streamPage(_ request: Request, _ context: Context, base: String) async throws -> Response {
-        let entityID = try context.parameters.require("id")
+        let entityID = try Self.pathParameter(context, "id")
         let after = try request.integerParameter("after", in: 0...Int.max) ?? 0
         var events = try await app.store.storedEvents(ofEntity: entityID, after: after, limit: pageSize + 1)
         let hasMore = events.count > pageSize

@@ -64,11 +64,11 @@ extension EventBrowser {
     /// `<prefix>/positions/{position}`: the event at a position (where a projection failed,
     /// say), redirected to its page.
     func positionPage(_ request: Request, _ context: Context, base: String) async throws -> Response {
-        guard let position = Int64(try context.parameters.require("position")),
+        guard let position = Int64(try Self.pathParameter(context, "position")),
             let event = try await app.store.storedEvents(matching: EventLogQuery(before: position + 1, limit: 1)).first,
             event.position == position
         else {
-            throw Self.notFound("No event is at position \(try context.parameters.require("position")).")
+            throw Self.notFound("No event is at position \(try Self.pathParameter(context, "position")).")
         }
         return Self.redirect("\(base)/events/\(event.id.uuidString.lowercased())")
     }

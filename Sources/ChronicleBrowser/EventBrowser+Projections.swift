@@ -13,6 +13,12 @@ extension EventBrowser {
             mayOperate = (try? await authorizeOperations(request, context)) != nil
         }
         let jobs = await rebuilds.states()
+        let waiting = Dictionary(grouping: try await app.readSide.parkedEvents().filter { $0.state == .parked }, by: \.consumer)
+        func parked(_ name: String) -> [[String: Any]] {
+            (waiting[name] ?? []).prefix(20).map { event in
+                ["position": event.position, "link": "\(base)/events/\(event.eventID)", "eventType": event.eventType, "error": event.error]
+            }
+        }
         let head = status.head
         var rebuilding = false
         let projections: [[String: Any]] = status.projections.map { projection in
@@ -23,7 +29,7 @@ extension EventBrowser {
                 "state": projection.state.rawValue, "unhealthy": projection.state != .live,
                 "lastError": projection.lastError ?? "", "errorPosition": projection.errorPosition.map(String.init) ?? "",
                 "errorLink": projection.errorPosition.map { "\(base)/positions/\($0)" } ?? "",
-                "parked": projection.parkedEvents,
+                "parked": projection.parkedEvents, "parkedEvents": parked(projection.name),
                 "canRetry": mayOperate && (projection.state == .failing || projection.state == .degraded),
                 "canRebuild": mayOperate, "name_segment": BrowserPage.segment(projection.name),
             ]
@@ -50,6 +56,7 @@ extension EventBrowser {
             row["errorPosition"] = reactor.errorPosition.map(String.init) ?? ""
             row["errorLink"] = reactor.errorPosition.map { "\(base)/positions/\($0)" } ?? ""
             row["parked"] = reactor.parkedEvents
+            row["parkedEvents"] = parked(reactor.name)
             row["canRetry"] = mayOperate && !healthy
             row["name_segment"] = BrowserPage.segment(reactor.name)
             return row
@@ -66,7 +73,7 @@ extension EventBrowser {
 
     /// `POST <prefix>/projections/{name}/retry|rebuild`: does it, then shows the page again.
     func perform(_ operation: String, _ request: Request, _ context: Context, actor: String, base: String) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try Self.pathParameter(context, "name")
         guard app.readSide.eventTypes(handledBy: name) != nil else { throw Self.notFound("No projection or reactor is named \(name).") }
         switch operation {
         case "retry":

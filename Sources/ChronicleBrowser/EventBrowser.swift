@@ -118,6 +118,12 @@ public struct EventBrowser<Context: RequestContext>: Sendable {
         }
     }
 
+    /// A path parameter, percent-decoded (the router hands it over as sent).
+    static func pathParameter(_ context: Context, _ name: String) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+
     /// A redirect to a path of the browser.
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])

@@ -98,10 +98,15 @@ public enum ChildProcess: Sendable {
 
     /// Starts an executable built beside the test bundle and leaves it running.
     public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Background {
+        try start(program: try executable(name).path, arguments, environment: environment)
+    }
+
+    /// Starts a program at a path (`/usr/bin/chromedriver`, say) and leaves it running.
+    public static func start(program path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Background {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pid = try spawn(
-            try executable(name).path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
             output: directory.appendingPathComponent("stdout").path, errors: directory.appendingPathComponent("stderr").path)
         return Background(pid: pid, directory: directory)
     }
