@@ -6,20 +6,15 @@
 # and CHRONICLE_SCREENSHOTS (a fresh folder for the tests' screenshots), and prints that folder.
 # The tests start and stop chromedriver themselves, on a free loopback port.
 
+source "$(dirname "${BASH_SOURCE[0]}")/root.sh"
+
 require_browser() {
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         echo "Chromium is not installed: installing chromium and chromium-driver with apt-get." >&2
-        local sudo=""
-        if [ "$(id -u)" -ne 0 ]; then
-            if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-                sudo="sudo -n"
-            else
-                echo "Cannot install Chromium: run as root, or install chromium and chromium-driver yourself." >&2
-                return 1
-            fi
-        fi
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+        local packages="chromium and chromium-driver"
+        as_root "$packages" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+        as_root "$packages" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            chromium chromium-driver >/dev/null
     fi
     export CHRONICLE_REQUIRE_BROWSER=1
     CHRONICLE_SCREENSHOTS="$(pwd)/.build/screenshots"

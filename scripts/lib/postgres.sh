@@ -7,6 +7,8 @@
 # interrupted. When initdb and pg_ctl are missing it installs PostgreSQL with apt-get (as root),
 # without letting the package create or start a cluster of its own.
 
+source "$(dirname "${BASH_SOURCE[0]}")/root.sh"
+
 chronicle_pg_dirs=()
 chronicle_pg_user=""
 chronicle_pg_bin=""
@@ -36,21 +38,13 @@ chronicle_pg_find_binaries() {
 
 chronicle_pg_install() {
     echo "PostgreSQL is not installed: installing it with apt-get." >&2
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-            sudo="sudo -n"
-        else
-            echo "Cannot install PostgreSQL: run as root, or install the postgresql package yourself." >&2
-            return 1
-        fi
-    fi
+    local package="the postgresql package"
     # Keep the package from creating and starting a cluster of its own: this script starts
     # its own, and stops them again.
-    $sudo mkdir -p /etc/postgresql-common
-    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    as_root "$package" mkdir -p /etc/postgresql-common || return 1
+    echo "create_main_cluster = false" | as_root "$package" tee /etc/postgresql-common/createcluster.conf >/dev/null
+    as_root "$package" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root "$package" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         -o Dpkg::Options::=--force-confold postgresql >/dev/null
 }
 
