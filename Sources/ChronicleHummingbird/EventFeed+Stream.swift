@@ -7,8 +7,9 @@ import NIOCore
 import ServiceLifecycle
 
 extension EventFeed {
-    /// `GET <prefix>/events/stream`: Server-Sent Events from a position on, until the client
-    /// goes, the database fails, or the server shuts down.
+    /// `GET <prefix>/events/stream`: Server-Sent Events from a position on (`Last-Event-ID`, else
+    /// `after`, a position or `now` for the current head), until the client goes, the database
+    /// fails, or the server shuts down.
     ///
     /// Each event is a message with `id:` its position, `event:` its type and `data:` its
     /// ``Chronicle/EventDocument``. When events the consumer may not see end a batch, a message
@@ -18,7 +19,14 @@ extension EventFeed {
     func stream(_ request: Request, _ context: Context) async throws -> Response {
         let consumer = try await authorize(request, context)
         let filter = EventFeedFilter(request)
-        let start = try Self.lastEventID(request) ?? request.integerParameter("after", in: 0...Int64.max) ?? 0
+        let start: Int64
+        if let lastEventID = try Self.lastEventID(request) {
+            start = lastEventID
+        } else if request.uri.queryParameters["after"] == "now" {
+            start = try await store.headPosition()
+        } else {
+            start = try request.integerParameter("after", in: 0...Int64.max) ?? 0
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"

@@ -10,7 +10,7 @@ import NIOCore
 /// | route | answers |
 /// |---|---|
 /// | `GET <prefix>/events?after=&limit=&type=&entity_type=` | a page of the log in position order: `{"events": [EventDocument], "next_after", "head"}` |
-/// | `GET <prefix>/events/stream?after=&type=&entity_type=` | `text/event-stream`: one message per event, `id:` its position; `Last-Event-ID` resumes |
+/// | `GET <prefix>/events/stream?after=&type=&entity_type=` | `text/event-stream`: one message per event, `id:` its position; `Last-Event-ID` resumes; `after=now` starts at the head |
 ///
 /// Both read the log through the store's gap-free reader (``Chronicle/EventStore/readLog(after:limit:)``),
 /// so a consumer that resumes after the last position it saw never skips or repeats an event,

@@ -12,7 +12,7 @@ import Testing
 /// The event feed's stream as bytes on the wire: its messages, the heartbeat of an idle
 /// stream, and the headers it refuses.
 @Suite struct EventFeedStreamTests {
-    @Test func anIdleStreamSendsHeartbeatsAfterItsEvents() async throws {
+    @Test func anIdleStreamSendsHeartbeatsAfterItsEventsAndAfterNowStartsAtTheHead() async throws {
         let store = InMemoryEventStore()
         try await store.append([CounterIncremented(amount: 3)], to: StreamName(entityType: "counter", entityID: "c1"), expected: .any)
         let feed = EventFeed<BasicRequestContext>(
@@ -34,6 +34,16 @@ import Testing
             #expect(text.hasPrefix("retry: 1000\n\nid: 1\nevent: counter.incremented\ndata: {"), "\(text)")
             #expect(text.contains(#""entity_id":"c1""#) && text.contains(#""data":{"amount":3}"#), "\(text)")
             #expect(text.hasSuffix("}\n\n: heartbeat\n\n"), "\(text)")
+
+            let fromNow = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/events/stream?after=now"), deadline: .now() + .seconds(30))
+            try await store.append([CounterIncremented(amount: 4)], to: StreamName(entityType: "counter", entityID: "c1"), expected: .any)
+            var later = ""
+            for try await chunk in fromNow.body {
+                later += String(buffer: chunk)
+                if later.contains("\n\n: heartbeat") || later.contains("id: 2\n") { break }
+            }
+            #expect(later.hasPrefix("retry: 1000\n\nid: 2\n"), "after=now starts at the head: \(later)")
 
             var malformed = HTTPClientRequest(url: "http://127.0.0.1:\(port)/events/stream")
             malformed.headers.add(name: "Last-Event-ID", value: "yesterday")
