@@ -51,6 +51,7 @@ public struct WebDriver: Sendable {
     }
 
     /// Starts chromedriver and a headless Chromium at a window size, runs `body`, and stops both.
+    /// A width under 800 px is a phone's viewport, emulated at that size.
     public static func withBrowser<Result: Sendable>(
         width: Int = 1280, height: Int = 900, _ body: (WebDriver) async throws -> Result
     ) async throws -> Result {
@@ -63,11 +64,14 @@ public struct WebDriver: Sendable {
         do {
             let base = "http://127.0.0.1:\(port)"
             try await waitUntilReady(base, client: client)
-            let created = try await command(client, .POST, "\(base)/session", [
-                "capabilities": ["alwaysMatch": ["goog:chromeOptions": [
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"],
-                ]]],
-            ])
+            var options: [String: Any] = [
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(max(width, 800)),\(height)"]
+            ]
+            if width < 800 {
+                // Chromium keeps windows at least 500 px wide: a phone's viewport is emulated.
+                options["mobileEmulation"] = ["deviceMetrics": ["width": width, "height": height, "pixelRatio": 1]]
+            }
+            let created = try await command(client, .POST, "\(base)/session", ["capabilities": ["alwaysMatch": ["goog:chromeOptions": options]]])
             guard let session = (created as? [String: Any])?["sessionId"] as? String else {
                 throw TestSupportError("chromedriver made no session: \(String(describing: created))")
             }

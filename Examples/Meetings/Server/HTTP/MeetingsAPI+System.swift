@@ -32,7 +32,8 @@ extension MeetingsAPI {
         return try JSONResponse.make(readiness)
     }
 
-    /// `GET /`: the page, rendered with the demo users; it calls the API from the browser.
+    /// `GET /`: the page, rendered with the demo users; it calls the API from the browser and
+    /// follows the event feed's stream for live updates.
     func page() async throws -> Response {
         let html = try Self.renderedPage.get()
         var headers = HTTPFields()
@@ -43,7 +44,10 @@ extension MeetingsAPI {
     /// The page, rendered once: it depends on the demo users alone.
     private static let renderedPage = Result<String, any Error> {
         let template = try MustacheTemplate(string: try resource("index", "mustache"))
-        return template.render(["users": DemoUsers.all.map { ["id": $0.id, "name": $0.name] as [String: Any] }])
+        return template.render([
+            "users": DemoUsers.all.map { ["id": $0.id, "name": $0.name] as [String: Any] },
+            "admins": DemoUsers.admins.sorted(),
+        ])
     }
 
     /// `GET /openapi.yaml`.
