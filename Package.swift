@@ -187,13 +187,18 @@ let package = Package(
         .executableTarget(
             name: "chronicle-bench",
             dependencies: [
+                "ChronicleBrowser",
                 "ChronicleSQL",
                 "Chronicle",
                 "ChronicleProjections",
                 "ChronicleSQLite",
                 "ChroniclePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

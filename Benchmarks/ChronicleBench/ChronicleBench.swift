@@ -13,7 +13,7 @@ struct ChronicleBench: AsyncParsableCommand {
 
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
-        case append, execute, load, read, rebuild, upcast
+        case append, execute, load, read, rebuild, upcast, browser
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -94,6 +94,11 @@ struct ChronicleBench: AsyncParsableCommand {
             }
             if only.contains(.upcast), target.measuresRebuilds {
                 for row in try await UpcastMigrationBenchmark(target: target, events: rebuildEvents).run() {
+                    report(row)
+                }
+            }
+            if only.contains(.browser), target.measuresRebuilds {
+                for row in try await BrowserBenchmark(target: target, events: rebuildEvents, requests: quick ? 5 : 30).run() {
                     report(row)
                 }
             }

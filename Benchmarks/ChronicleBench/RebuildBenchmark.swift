@@ -77,7 +77,10 @@ struct RebuildBenchmark {
     static let eventsPerAccount = 10
 
     /// Appends the log: accounts of ten events each (opened, then nine deposits), from concurrent writers.
-    static func seed(_ store: any EventStore, events: Int) async throws {
+    ///
+    /// With `correlated`, each account's events share a correlation id (`c<account>`), as one
+    /// request's events would: what the browser's correlation pages look up.
+    static func seed(_ store: any EventStore, events: Int, correlated: Bool = false) async throws {
         let accounts = events / eventsPerAccount
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
@@ -86,7 +89,9 @@ struct RebuildBenchmark {
                         let history: [any Event] =
                             [BenchAccountOpened(owner: "owner-\(account % 1_000)")]
                             + (1..<eventsPerAccount).map { BenchDeposited(amount: $0 * 10 + account % 7) }
-                        try await store.append(history, to: StreamName(entityType: "bench-account", entityID: "a\(account)"), expected: .noEvents)
+                        try await store.append(
+                            history, to: StreamName(entityType: "bench-account", entityID: "a\(account)"), expected: .noEvents,
+                            metadata: correlated ? EventMetadata(actor: "bench", correlationID: "c\(account)") : EventMetadata())
                     }
                 }
             }
