@@ -12,7 +12,9 @@ extension EventBrowser {
         let from = try Self.timeParameter(request, "from")
         let until = try Self.timeParameter(request, "until")
         let before = try request.integerParameter("before", in: 1...Int64.max)
-        let query = EventLogQuery(eventTypes: eventTypes, entityTypes: entityTypes, from: from, until: until, before: before, limit: pageSize + 1)
+        let beforeTime = try request.integerParameter("before_time", in: 0...Int64.max).map(Timestamp.date(microsecondsSince1970:))
+        let query = EventLogQuery(
+            eventTypes: eventTypes, entityTypes: entityTypes, from: from, until: until, before: before, beforeTime: beforeTime, limit: pageSize + 1)
         var events = try await app.store.storedEvents(matching: query)
         let hasOlder = events.count > pageSize
         events = Array(events.prefix(pageSize))
@@ -26,6 +28,9 @@ extension EventBrowser {
         ].compactMap { $0 }
         var older = filters
         older.queryItems = (filters.queryItems ?? []) + [URLQueryItem(name: "before", value: String(events.last?.position ?? 0))]
+        if query.isOrderedByTime, let last = events.last {
+            older.queryItems?.append(URLQueryItem(name: "before_time", value: String(Timestamp.microseconds(since1970: last.createdAt))))
+        }
         return try BrowserPage.response(
             "log", title: "Event log", base: base,
             values: [

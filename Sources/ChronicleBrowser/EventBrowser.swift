@@ -110,7 +110,7 @@ public struct EventBrowser<Context: RequestContext>: Sendable {
     /// that a page elsewhere cannot make an operator's browser retry or rebuild.
     static func checkSameOrigin(_ request: Request) throws {
         guard let origin = request.headers[HTTPField.Name("Origin")!] else { return }
-        let host = request.head.authority ?? ""
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? ""
         let components = URLComponents(string: origin)
         let originAuthority = (components?.host ?? "") + (components?.port.map { ":\($0)" } ?? "")
         guard !host.isEmpty, originAuthority == host else {

@@ -31,6 +31,12 @@ extension ReadSideChecks {
         #expect(try await found(EventLogQuery(entityTypes: ["ledger"])) == [positions[2]], sourceLocation: sourceLocation)
         #expect(try await found(EventLogQuery(eventTypes: ["moved"], entityTypes: ["account"])) == [positions[3], positions[1]], sourceLocation: sourceLocation)
         #expect(try await found(EventLogQuery(from: started.addingTimeInterval(-60), until: Date().addingTimeInterval(60))) == positions.reversed(), sourceLocation: sourceLocation)
+        let range = (from: started.addingTimeInterval(-60), until: Date().addingTimeInterval(60))
+        let newestTwo = try await database.storedEvents(matching: EventLogQuery(from: range.from, until: range.until, limit: 2))
+        #expect(newestTwo.map(\.position) == [positions[4], positions[3]], "a time range, newest first", sourceLocation: sourceLocation)
+        let nextTwo = try await found(
+            EventLogQuery(from: range.from, until: range.until, before: positions[3], beforeTime: newestTwo.last?.createdAt, limit: 2))
+        #expect(nextTwo == [positions[2], positions[1]], "the next page of a time range, by time and position", sourceLocation: sourceLocation)
         #expect(try await found(EventLogQuery(from: Date().addingTimeInterval(3_600))).isEmpty, "nothing recorded in the future", sourceLocation: sourceLocation)
         #expect(try await found(EventLogQuery(until: started.addingTimeInterval(-3_600))).isEmpty, "nothing recorded an hour ago", sourceLocation: sourceLocation)
 

@@ -8,6 +8,11 @@ import SQLKit
 /// let page = try await store.storedEvents(matching: EventLogQuery(eventTypes: ["meeting.cancelled"], limit: 50))
 /// let older = try await store.storedEvents(matching: EventLogQuery(eventTypes: ["meeting.cancelled"], before: page.last!.position))
 /// ```
+///
+/// Without a time range the events come in position order. With one (``from`` or ``until``)
+/// they come in the order of their time, then position, which an index serves for any range;
+/// the next page then starts before the last event's time and position together
+/// (``before`` and ``beforeTime``).
 public struct EventLogQuery: Hashable, Sendable {
     /// Only events of these types; all when empty.
     public var eventTypes: [String]
@@ -19,18 +24,26 @@ public struct EventLogQuery: Hashable, Sendable {
     public var until: Date?
     /// Only events before this position: the cursor of the next (older) page.
     public var before: Int64?
+    /// With a time range: only events recorded before this time, or at it and before
+    /// ``before``: the time half of the next page's cursor.
+    public var beforeTime: Date?
     /// The most events to return.
     public var limit: Int
 
+    /// Whether the events come in time order: a time range is given.
+    public var isOrderedByTime: Bool { from != nil || until != nil }
+
     /// Creates a query; without arguments it asks for the newest 50 events.
     public init(
-        eventTypes: [String] = [], entityTypes: [String] = [], from: Date? = nil, until: Date? = nil, before: Int64? = nil, limit: Int = 50
+        eventTypes: [String] = [], entityTypes: [String] = [], from: Date? = nil, until: Date? = nil, before: Int64? = nil,
+        beforeTime: Date? = nil, limit: Int = 50
     ) {
         self.eventTypes = eventTypes
         self.entityTypes = entityTypes
         self.from = from
         self.until = until
         self.before = before
+        self.beforeTime = beforeTime
         self.limit = limit
     }
 }
@@ -42,7 +55,8 @@ public struct EventLogQuery: Hashable, Sendable {
 /// they do not hold back events that a running transaction might still precede, so they suit
 /// looking, not following. Each is served by an index (store migration 9).
 extension SQLEventStore {
-    /// Events matching a query, newest first.
+    /// Events matching a query, newest first: by position, or with a time range by time and
+    /// position.
     ///
     /// - Throws: `EventStoreError` when the database cannot serve.
     public func storedEvents(matching query: EventLogQuery) async throws -> [RecordedEvent] {
@@ -56,12 +70,20 @@ extension SQLEventStore {
         if let until = query.until {
             conditions.append("created_at < \(dialect.timestamp(microseconds: Timestamp.microseconds(since1970: until)))")
         }
-        if let before = query.before { conditions.append("position < \(bind: before)") }
+        if let before = query.before {
+            if query.isOrderedByTime, let time = query.beforeTime {
+                let microseconds = dialect.timestamp(microseconds: Timestamp.microseconds(since1970: time))
+                conditions.append("(created_at, position) < (\(microseconds), \(bind: before))")
+            } else {
+                conditions.append("position < \(bind: before)")
+            }
+        }
         var statement: SQLQueryString = "SELECT \(dialect.eventColumns) FROM chronicle_events"
         for (index, condition) in conditions.enumerated() {
             statement = statement + (index == 0 ? " WHERE " : " AND ") + condition
         }
-        statement = statement + " ORDER BY position DESC LIMIT \(bind: max(query.limit, 0))"
+        let order: SQLQueryString = query.isOrderedByTime ? "created_at DESC, position DESC" : "position DESC"
+        statement = statement + " ORDER BY \(order) LIMIT \(bind: max(query.limit, 0))"
         let finished = statement
         return try await withReadConnection { sql in
             try await sql.raw(finished).all().map(RecordedEvent.init(chronicleEventsRow:))
