@@ -82,7 +82,10 @@ extension SQLEventStore {
         for (index, condition) in conditions.enumerated() {
             statement = statement + (index == 0 ? " WHERE " : " AND ") + condition
         }
-        let order: SQLQueryString = query.isOrderedByTime ? "created_at DESC, position DESC" : "position DESC"
+        // Qualified: `created_at` alone would name the output column of that name (the time as
+        // microseconds on PostgreSQL), which no index serves.
+        let order: SQLQueryString =
+            query.isOrderedByTime ? "chronicle_events.created_at DESC, chronicle_events.position DESC" : "chronicle_events.position DESC"
         statement = statement + " ORDER BY \(order) LIMIT \(bind: max(query.limit, 0))"
         let finished = statement
         return try await withReadConnection { sql in

@@ -137,7 +137,10 @@ import TestSupport
             #expect(changed.lines.contains { $0.hasPrefix("increments  async   2 (built 1)  0           6    needs rebuild") }, "\(changed)")
 
             let rebuilt = try await fixture.run("rebuild", "increments", "--online", "--quiet", "--increments-version", "2")
-            #expect(rebuilt.status == 0 && rebuilt.errors.isEmpty, "\(rebuilt)")
+            // Other tests share the PostgreSQL cluster: while their transactions are open the
+            // rebuild may wait for committed events, and says so. Nothing else may be printed.
+            let errors = rebuilt.errors.split(separator: "\n").filter { !$0.contains("Rebuild waits for committed events held back") }
+            #expect(rebuilt.status == 0 && errors.isEmpty, "\(rebuilt)")
             #expect(rebuilt.output.hasPrefix("Rebuilt increments online: 6 events replayed in "), "\(rebuilt)")
 
             let current = try await fixture.run("status", "--increments-version", "2")
