@@ -169,7 +169,7 @@ struct LifecycleTests {
             #expect(ready.status == .ok && ready.json["status"] == "ready", "\(ready)")
             let page = try await server.send(.get, "/")
             #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/html") == true)
-            #expect(page.body.contains(#"<button data-user="2">Grace</button>"#) && page.body.contains("/users/"), "the page lists the demo users and calls the API")
+            #expect(page.body.contains(#"<button data-user="2" aria-pressed="false">Grace</button>"#) && page.body.contains("/users/"), "the page lists the demo users and calls the API")
             let openAPI = try await server.send(.get, "/openapi.yaml")
             #expect(openAPI.status == .ok && openAPI.body.hasPrefix("openapi: 3.1.0"))
         }

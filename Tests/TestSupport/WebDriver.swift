@@ -50,6 +50,20 @@ public struct WebDriver: Sendable {
         return URL(fileURLWithPath: path)
     }
 
+    /// Runs a browser test alone: one at a time across the suite, so that Chromium's start-up
+    /// and rendering do not compete with another test's on two cores.
+    public static func exclusively<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        await BrowserTurns.shared.take()
+        do {
+            let result = try await body()
+            await BrowserTurns.shared.give()
+            return result
+        } catch {
+            await BrowserTurns.shared.give()
+            throw error
+        }
+    }
+
     /// Starts chromedriver and a headless Chromium at a window size, runs `body`, and stops both.
     /// A width under 800 px is a phone's viewport, emulated at that size.
     public static func withBrowser<Result: Sendable>(
@@ -216,5 +230,28 @@ public struct WebDriver: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestSupportError("chromedriver did not start within 30 s.")
+    }
+}
+
+/// Turns at the browser, one test at a time.
+actor BrowserTurns {
+    static let shared = BrowserTurns()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func take() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
