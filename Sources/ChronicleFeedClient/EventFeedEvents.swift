@@ -41,7 +41,7 @@ public struct EventFeedEvents: AsyncSequence, Sendable {
         /// The next event; `nil` once the task is cancelled.
         ///
         /// - Throws: ``EventFeedClientError`` when the server refuses the request for good, or a
-        ///   `DecodingError` when it sends an event that is not an ``Chronicle/EventDocument``.
+        ///   `DecodingError` when it sends an event that is not an `EventDocument`.
         public mutating func next() async throws -> EventDocument? {
             while !Task.isCancelled {
                 if !pending.isEmpty { return pending.removeFirst() }

@@ -12,7 +12,7 @@ extension EventFeed {
     /// fails, or the server shuts down.
     ///
     /// Each event is a message with `id:` its position, `event:` its type and `data:` its
-    /// ``Chronicle/EventDocument``. When events the consumer may not see end a batch, a message
+    /// `EventDocument`. When events the consumer may not see end a batch, a message
     /// with only an `id:` moves the resume point past them. A comment line is the heartbeat. A
     /// database failure sends an `error` message and ends the stream; the client resumes with
     /// `Last-Event-ID` (which browsers' `EventSource` does by itself).

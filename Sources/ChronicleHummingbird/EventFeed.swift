@@ -12,7 +12,7 @@ import NIOCore
 /// | `GET <prefix>/events?after=&limit=&type=&entity_type=` | a page of the log in position order: `{"events": [EventDocument], "next_after", "head"}` |
 /// | `GET <prefix>/events/stream?after=&type=&entity_type=` | `text/event-stream`: one message per event, `id:` its position; `Last-Event-ID` resumes; `after=now` starts at the head |
 ///
-/// Both read the log through the store's gap-free reader (``Chronicle/EventStore/readLog(after:limit:)``),
+/// Both read the log through the store's gap-free reader (`EventStore.readLog`),
 /// so a consumer that resumes after the last position it saw never skips or repeats an event,
 /// even when writers commit out of position order. Both ask the same authorization check,
 /// which names the ``EventFeedConsumer``: which events it may see and what is redacted.

@@ -21,7 +21,7 @@ public struct EventFeedConsumer: Sendable {
     /// neither sent nor counted as gaps, and the resume point moves past them.
     public var includes: @Sendable (RecordedEvent) -> Bool
     /// Changes an event before the consumer sees it: typically
-    /// ``Chronicle/EventDocument/redact(dataFields:with:)``, or removing metadata keys.
+    /// `EventDocument.redact`, or removing metadata keys.
     public var redact: @Sendable (inout EventDocument) -> Void
 
     /// Creates a consumer.

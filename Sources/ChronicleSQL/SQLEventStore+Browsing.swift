@@ -50,8 +50,8 @@ public struct EventLogQuery: Hashable, Sendable {
 
 /// Reading stored events by what an operator looks for: the queries of the event browser.
 ///
-/// These read events as stored, without upcasting (``Upcasters/upcast(_:)`` shows what code
-/// sees), and read whatever is committed: unlike ``Chronicle/EventStore/readLog(after:limit:)``
+/// These read events as stored, without upcasting (`Upcasters.upcast(_:)` shows what code
+/// sees), and read whatever is committed: unlike `EventStore.readLog`
 /// they do not hold back events that a running transaction might still precede, so they suit
 /// looking, not following. Each is served by an index (store migration 9).
 extension SQLEventStore {
