@@ -140,7 +140,10 @@ struct OutageTests {
         let started = ContinuousClock.now
         let ready = try await server.send(.get, "/ready", sourceLocation: sourceLocation)
         #expect(ready.status == .serviceUnavailable && ready.json["status"] == "not_ready", "\(ready)", sourceLocation: sourceLocation)
-        #expect(ContinuousClock.now - started < .seconds(2), "readiness answers within a second", sourceLocation: sourceLocation)
+        // Readiness gives the database 900 ms; the rest is the round trip on two cores that the
+        // whole suite shares (2.13 s was seen once with the browser tests running beside it).
+        // A readiness check that waited for the database would take the store's deadline or more.
+        #expect(ContinuousClock.now - started < .seconds(3), "readiness answers within a second and a round trip", sourceLocation: sourceLocation)
     }
 
     /// Within 30 s of the database's return, without a restart: reads, commands and readiness.
