@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
         .library(name: "ChronicleSQL", targets: ["ChronicleSQL"]),
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
+        .library(name: "ChroniclePersonalData", targets: ["ChroniclePersonalData"]),
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
         .library(name: "ChronicleFeedClient", targets: ["ChronicleFeedClient"]),
@@ -20,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -65,6 +67,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        // Personal data: AES-GCM encryption of events' personal fields with a key per subject.
+        .target(
+            name: "ChroniclePersonalData",
+            dependencies: [
+                "Chronicle",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Projections into relational read tables, reactors, their runners and rebuilds, over SQLKit.
@@ -168,6 +178,7 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 "ChronicleMigrations",
+                "ChroniclePersonalData",
                 "ChronicleProjections",
                 "ChronicleSQL",
                 "ChronicleTesting",
@@ -285,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "ChronicleTests",
             dependencies: [
-                "Chronicle", "ChronicleConformance", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport",
+                "Chronicle", "ChronicleConformance", "ChroniclePersonalData", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,4 +1,5 @@
 public import Chronicle
+public import Foundation
 public import ChronicleSQL
 import ChronicleTesting
 public import Testing
@@ -9,11 +10,14 @@ public struct StoreOptions: Sendable {
     public var limits: EventLimits
     /// The upcasting steps the store must apply to every event it reads.
     public var upcasters: Upcasters
+    /// What encrypts personal fields, for the personal-data checks; `nil` elsewhere.
+    public var personalData: (any PersonalDataProtection)?
 
-    /// Options with the given limits and upcasters.
-    public init(limits: EventLimits = EventLimits(), upcasters: Upcasters = Upcasters()) {
+    /// Options with the given limits, upcasters and personal-data protection.
+    public init(limits: EventLimits = EventLimits(), upcasters: Upcasters = Upcasters(), personalData: (any PersonalDataProtection)? = nil) {
         self.limits = limits
         self.upcasters = upcasters
+        self.personalData = personalData
     }
 }
 
@@ -55,6 +59,7 @@ public struct Conformance<Store: EventStore & SnapshotStore>: Sendable {
 
     let open: Open
     let expectsConflicts: Bool
+    let dump: (@Sendable (Store) async throws -> Data)?
 
     /// The checks of a driver whose stores `open` opens.
     ///
@@ -62,10 +67,13 @@ public struct Conformance<Store: EventStore & SnapshotStore>: Sendable {
     ///   - expectsConflicts: Whether two processes that execute commands on one entity at once
     ///     must conflict at least once (``writeSideChecks``): true of a database, where their
     ///     reads and appends interleave; an in-memory store may run them one by one.
+    ///   - dump: Everything the store's database holds, as bytes to search for data that must
+    ///     be gone (``personalDataChecks``): a dump of its schema, or its file after a vacuum.
     ///   - open: Opens a new, empty store with the options, runs the body, and closes the store.
-    public init(expectsConflicts: Bool = true, open: @escaping Open) {
+    public init(expectsConflicts: Bool = true, dump: (@Sendable (Store) async throws -> Data)? = nil, open: @escaping Open) {
         self.open = open
         self.expectsConflicts = expectsConflicts
+        self.dump = dump
     }
 
     /// Runs one check; a failure points at the caller's line.
@@ -150,6 +158,30 @@ extension Conformance where Store: SQLEventStore {
     }
 
     /// Every check a SQL store passes: all the suites above.
+    /// Crypto-shredding, masking, archiving and deleting: the store encrypts personal fields
+    /// with the protection in its ``StoreOptions``, and the conformance's `dump` shows what its
+    /// database holds.
+    public static var personalDataChecks: [Check] {
+        PersonalDataConformance.Check.allCases.map { check in
+            Check(testDescription: "personalData/\(check.rawValue)") { conformance, location in
+                guard let dump = conformance.dump else {
+                    Issue.record("The personal-data checks need the conformance's dump of the database.", sourceLocation: location)
+                    return
+                }
+                let open = conformance.open
+                try await PersonalDataConformance(
+                    scope: { upcasters, personalData, body in
+                        try await open(StoreOptions(upcasters: upcasters, personalData: personalData)) { try await body($0) }
+                    },
+                    dump: { store in
+                        guard let store = store as? Store else { throw EventStoreError.invalidInput("Another store than the one opened.") }
+                        return try await dump(store)
+                    }
+                ).run(check, sourceLocation: location)
+            }
+        }
+    }
+
     public static var sqlStoreChecks: [Check] {
         eventStoreChecks + snapshotChecks + writeSideChecks + upcastingChecks + readSideChecks + upcastMigrationChecks
     }

@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleSQL
 import Foundation
 import Logging
 import PostgresNIO
@@ -13,9 +14,8 @@ extension PostgresEventStore {
     /// `EventStoreError.Code.wrongExpectedVersion`, or, at `ExpectedVersion.any`, is tried again.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
-        let append = try PreparedAppend(
-            events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
-        return try await pipeline.append(append, by: self)
+        let append = try await prepared(events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
+        return try await pipeline.append(append, by: self).withData(of: events)
     }
 
     /// Writes a group of appends to different entities with one statement (`GroupAppendStatement`)

@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleSQL
 import Foundation
 import PostgresNIO
 
@@ -8,7 +9,7 @@ extension PostgresEventStore {
         _ stream: StreamName, after version: Int, through lastVersion: Int?, limit: Int
     ) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        return try configuration.upcasters.upcast(
+        return try await readable(
             try await read(ReadStreamStatement(stream: stream, after: version, through: lastVersion ?? Int.max, limit: limit)))
     }
 
@@ -20,7 +21,7 @@ extension PostgresEventStore {
     /// transaction, of any kind, holds readers back until it ends.
     public func readLog(after position: Int64, limit: Int) async throws -> [RecordedEvent] {
         guard limit > 0 else { throw EventStoreError.invalidReadLimit(limit) }
-        return try configuration.upcasters.upcast(try await read(ReadLogStatement(after: position, limit: limit)))
+        return try await readable(try await read(ReadLogStatement(after: position, limit: limit)))
     }
 
     /// The position of the newest committed event, or 0.

@@ -37,6 +37,9 @@ public final class PostgresEventStore: EventStore, Service {
         public var now: @Sendable () -> Date
         /// The upcasting steps applied to every event read, so readers see current versions.
         public var upcasters: Upcasters
+        /// What encrypts the events' personal fields on append and decrypts them on read
+        /// (`PersonalDataCipher`), if anything. Default: nothing.
+        public var personalData: (any PersonalDataProtection)?
         /// The logger for the store's own messages and its queries.
         public var logger: Logger
         /// The least time between two announcements of appends to other processes
@@ -63,6 +66,7 @@ public final class PostgresEventStore: EventStore, Service {
             limits: EventLimits = EventLimits(),
             now: @escaping @Sendable () -> Date = Date.init,
             upcasters: Upcasters = Upcasters(),
+            personalData: (any PersonalDataProtection)? = nil,
             logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
             announcementInterval: Duration = .milliseconds(10),
             appendGroups: Int = 4,
@@ -71,6 +75,7 @@ public final class PostgresEventStore: EventStore, Service {
             self.limits = limits
             self.now = now
             self.upcasters = upcasters
+            self.personalData = personalData
             self.logger = logger
             self.announcementInterval = announcementInterval
             self.appendGroups = appendGroups

@@ -10,7 +10,7 @@ extension StoreDriver {
             try PostgresEventStore(
                 url: url,
                 configuration: .init(
-                    limits: settings.limits, now: settings.now, upcasters: settings.upcasters, logger: settings.logger,
+                    limits: settings.limits, now: settings.now, upcasters: settings.upcasters, personalData: settings.personalData, logger: settings.logger,
                     operationTimeout: settings.operationTimeout))
         })
 }

@@ -12,11 +12,21 @@ struct InlineProjectionStore: EventStore {
 
     @discardableResult
     func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
+        try await append(events, to: stream, expected: expected, alsoRunning: nil)
+    }
+
+    /// Appends events, applying the inline projections that handle them and, when given, other
+    /// work in the same transaction (a system event's: forgetting, archiving).
+    func append(
+        _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,
+        alsoRunning extra: (@Sendable (any SQLDatabase, AppendResult) async throws -> Void)?
+    ) async throws -> AppendResult {
         let database = readSide.database
         let types = Set(events.map(\.eventType))
         let inline = readSide.projections.filter { $0.mode == .inline && !$0.handlers.eventTypes.isDisjoint(with: types) }
         guard !inline.isEmpty else {
-            return try await database.append(events, to: stream, expected: expected)
+            guard let extra else { return try await database.append(events, to: stream, expected: expected) }
+            return try await database.append(events, to: stream, expected: expected, sharingLocksOf: [], within: extra)
         }
         let current = try await readSide.currentInlineProjections()
         // A projection whose tables are of another version is not applied: it needs a rebuild,
@@ -26,6 +36,7 @@ struct InlineProjectionStore: EventStore {
         let dialect = database.dialect
         let upcasters = database.upcasters
         return try await database.append(events, to: stream, expected: expected, sharingLocksOf: live.map(\.name)) { sql, result in
+            try await extra?(sql, result)
             // Projections see events as readers will: an event appended at an old version is upcast.
             let events = try upcasters.upcast(result.events)
             for projection in live {

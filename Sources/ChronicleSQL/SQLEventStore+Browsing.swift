@@ -132,10 +132,16 @@ extension SQLEventStore {
     ///   - limit: The most events to return.
     /// - Throws: `EventStoreError` when the database cannot serve.
     public func storedEvents(ofEntity entityID: String, after version: Int = 0, limit: Int = 200) async throws -> [RecordedEvent] {
+        try await storedEvents(ofEntity: entityID, after: version, limit: limit, in: "chronicle_events")
+    }
+
+    /// The events of one entity in version order, as stored in a table of events' columns: the
+    /// log, or the archive.
+    func storedEvents(ofEntity entityID: String, after version: Int, limit: Int, in table: String) async throws -> [RecordedEvent] {
         let dialect = dialect
         return try await withReadConnection { sql in
             try await sql.raw("""
-                SELECT \(dialect.eventColumns) FROM chronicle_events
+                SELECT \(dialect.eventColumns) FROM \(unsafeRaw: table)
                 WHERE entity_id = \(bind: entityID) AND version > \(bind: version) ORDER BY version LIMIT \(bind: limit)
                 """).all().map(RecordedEvent.init(chronicleEventsRow:))
         }

@@ -18,7 +18,7 @@ public import SQLKit
 /// - ``readCommittedLog(after:limit:)`` returns every committed event, without the guard of
 ///   `readLog` that holds back events that might be overtaken; it is only safe while the caller
 ///   holds the exclusive lock of every projection it applies the events to.
-public protocol SQLEventStore: EventStore, SnapshotStore {
+public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
     /// The SQL dialect, for projections' table definitions.
     var dialect: any StoreDialect { get }
 
@@ -60,6 +60,11 @@ public protocol SQLEventStore: EventStore, SnapshotStore {
 
     /// The upcasting steps the store applies to every event it reads.
     var upcasters: Upcasters { get }
+
+    /// What encrypts the events' personal fields on append and decrypts them on read, if
+    /// anything. Its keys are kept in the store (the `SubjectKeyStore` conformance this module
+    /// gives every SQL store).
+    var personalData: (any PersonalDataProtection)? { get }
 
     /// Where the store's work written once over this protocol (migrations, say) logs.
     var logger: Logger { get }

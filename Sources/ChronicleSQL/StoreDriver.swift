@@ -50,13 +50,17 @@ public struct StoreSettings: Sendable {
     public var createsDatabase: Bool
     /// Where the store logs.
     public var logger: Logger
+    /// What encrypts the events' personal fields, if anything.
+    public var personalData: (any PersonalDataProtection)?
 
     /// Settings with Chronicle's defaults.
     public init(
         limits: EventLimits = EventLimits(), upcasters: Upcasters = Upcasters(), now: @escaping @Sendable () -> Date = Date.init,
         operationTimeout: Duration = .seconds(5), createsDatabase: Bool = true,
-        logger: Logger = Logger(label: "chronicle", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "chronicle", factory: { _ in SwiftLogNoOpLogHandler() }),
+        personalData: (any PersonalDataProtection)? = nil
     ) {
+        self.personalData = personalData
         self.limits = limits
         self.upcasters = upcasters
         self.now = now

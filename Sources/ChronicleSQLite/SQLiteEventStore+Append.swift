@@ -15,10 +15,9 @@ extension SQLiteEventStore {
     /// The steps around the database work are `AppendPipeline`'s.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
-        let append = try PreparedAppend(
-            events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
+        let append = try await prepared(events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         do {
-            return try await pipeline.append(append, by: self)
+            return try await pipeline.append(append, by: self).withData(of: events)
         } catch {
             throw Self.translate(error, stream: stream)
         }

@@ -32,12 +32,11 @@ extension SQLiteEventStore: SQLEventStore {
         sharingLocksOf projections: [String],
         within work: @escaping @Sendable (any SQLDatabase, AppendResult) async throws -> Void
     ) async throws -> AppendResult {
-        let append = try PreparedAppend(
-            events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
+        let append = try await prepared(events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
         do {
             return try await pipeline.append(append, sharingLocksOf: projections, by: self) { transaction, result in
-                try await work(self.sql(on: transaction.connection), result)
-            }
+                try await work(self.sql(on: transaction.connection), result.withData(of: events))
+            }.withData(of: events)
         } catch {
             throw Self.translate(error, stream: stream)
         }
@@ -50,6 +49,9 @@ extension SQLiteEventStore: SQLEventStore {
 
     /// The upcasting steps of the store's configuration.
     public var upcasters: Upcasters { configuration.upcasters }
+
+    /// The personal-data protection of the store's configuration.
+    public var personalData: (any PersonalDataProtection)? { configuration.personalData }
 
     /// The logger of the store's configuration.
     public var logger: Logger { configuration.logger }

@@ -1,4 +1,5 @@
 public import Chronicle
+import ChronicleSQL
 import Foundation
 import SQLiteNIO
 
@@ -15,7 +16,7 @@ extension SQLiteEventStore {
             ORDER BY version LIMIT ?5
             """,
             [.text(stream.entityID), .text(stream.entityType), .integer(version), .integer(lastVersion ?? Int.max), .integer(limit)])
-        return try configuration.upcasters.upcast(events)
+        return try await readable(events)
     }
 
     /// Reads the global log in position order. See `EventStore.readLog(after:limit:)`.
@@ -26,7 +27,7 @@ extension SQLiteEventStore {
         let events = try await readEvents(
             "SELECT \(Self.columns) FROM chronicle_events WHERE position > ?1 ORDER BY position LIMIT ?2",
             [.integer(Int(position)), .integer(limit)])
-        return try configuration.upcasters.upcast(events)
+        return try await readable(events)
     }
 
     /// The position of the newest event, or 0.

@@ -52,6 +52,9 @@ public final class SQLiteEventStore: EventStore {
         public var migratesOnOpen: Bool
         /// The upcasting steps applied to every event read, so readers see current versions.
         public var upcasters: Upcasters
+        /// What encrypts the events' personal fields on append and decrypts them on read
+        /// (`PersonalDataCipher`), if anything. Default: nothing.
+        public var personalData: (any PersonalDataProtection)?
         /// The logger for the store's own messages.
         public var logger: Logger
 
@@ -66,6 +69,7 @@ public final class SQLiteEventStore: EventStore {
             synchronousCommit: Bool = true,
             migratesOnOpen: Bool = true,
             upcasters: Upcasters = Upcasters(),
+            personalData: (any PersonalDataProtection)? = nil,
             logger: Logger = Logger(label: "chronicle.sqlite", factory: { _ in SwiftLogNoOpLogHandler() })
         ) {
             self.path = path
@@ -77,6 +81,7 @@ public final class SQLiteEventStore: EventStore {
             self.synchronousCommit = synchronousCommit
             self.migratesOnOpen = migratesOnOpen
             self.upcasters = upcasters
+            self.personalData = personalData
             self.logger = logger
         }
     }

@@ -14,7 +14,7 @@ extension StoreDriver {
                 configuration: .init(
                     path: path, limits: settings.limits, now: settings.now, busyTimeout: settings.operationTimeout,
                     writerTimeout: settings.operationTimeout, createsFile: settings.createsDatabase, migratesOnOpen: false,
-                    upcasters: settings.upcasters, logger: settings.logger))
+                    upcasters: settings.upcasters, personalData: settings.personalData, logger: settings.logger))
         })
 }
 

@@ -29,6 +29,7 @@ import TestSupport
                     "Applied store migration 7 (record_projection_tables)",
                     "Applied store migration 8 (create_write_checks)",
                     "Applied store migration 9 (index_events_for_browsing)",
+                    "Applied store migration 10 (create_personal_data)",
                     "Created projection counters",
                     "Created projection increments",
                     "Registered reactor milestones after position 0",

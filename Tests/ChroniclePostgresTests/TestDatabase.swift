@@ -4,6 +4,7 @@ import ChronicleSQL
 import Foundation
 import Logging
 import PostgresNIO
+import SQLKit
 import Testing
 
 /// The PostgreSQL server the tests run against, from the environment.
@@ -28,6 +29,7 @@ enum TestDatabase {
     static func withStore(
         limits: EventLimits = EventLimits(),
         upcasters: Upcasters = Upcasters(),
+        personalData: (any PersonalDataProtection)? = nil,
         maximumConnections: Int = 4,
         appendGroups: Int = 4,
         migrated: Bool = true,
@@ -41,7 +43,8 @@ enum TestDatabase {
         clientConfiguration.options.maximumConnections = maximumConnections
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
-            clientConfiguration: clientConfiguration, configuration: .init(limits: limits, upcasters: upcasters, appendGroups: appendGroups, operationTimeout: .seconds(60)))
+            clientConfiguration: clientConfiguration, configuration: .init(
+                limits: limits, upcasters: upcasters, personalData: personalData, appendGroups: appendGroups, operationTimeout: .seconds(60)))
         try await store.serving {
             try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
             do {
@@ -53,6 +56,35 @@ enum TestDatabase {
             }
             try await execute("DROP SCHEMA \(unescaped: schema) CASCADE", on: store.client)
         }
+    }
+}
+
+extension TestDatabase {
+    /// A `pg_dump` of the store's schema, data and all: what a backup taken now would hold.
+    @Sendable static func dump(_ store: PostgresEventStore) async throws -> Data {
+        guard let url else { throw EventStoreError(code: .invalidInput, message: "CHRONICLE_POSTGRES_URL is not set.") }
+        let schema = try await store.withReadConnection { sql in
+            try await sql.raw("SELECT current_schema() AS schema").first()?.decode(column: "schema", as: String.self)
+        }
+        guard let schema else { throw EventStoreError(code: .databaseFailure, message: "No current schema.") }
+        // The server's own pg_dump, else the one on the PATH.
+        let local = ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_BIN"].map { $0 + "/pg_dump" }
+        let program = local.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program ?? "/usr/bin/env")
+        process.arguments = (program == nil ? ["pg_dump"] : []) + ["--dbname=\(url)", "--schema=\(schema)", "--no-owner"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let dumped = try await Task.detached { try output.fileHandleForReading.readToEnd() ?? Data() }.value
+        let message = String(decoding: (try? errors.fileHandleForReading.readToEnd()) ?? nil ?? Data(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, dumped.count > 1_000 else {
+            throw EventStoreError(code: .databaseFailure, message: "pg_dump failed (\(process.terminationStatus)): \(message)")
+        }
+        return dumped
     }
 }
 

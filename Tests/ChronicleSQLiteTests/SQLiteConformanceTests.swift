@@ -8,13 +8,14 @@ import Testing
 @Suite("Conformance: SQLite")
 struct SQLiteConformanceTests {
     typealias Checks = Conformance<SQLiteEventStore>
-    static let conformance = Checks(open: open)
+    static let conformance = Checks(dump: dump, open: open)
     @Test(arguments: Checks.eventStoreChecks) func events(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.snapshotChecks) func snapshots(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.writeSideChecks) func writeSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.upcastingChecks) func upcasting(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.readSideChecks) func readSide(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test(arguments: Checks.upcastMigrationChecks) func upcastMigration(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
+    @Test(arguments: Checks.personalDataChecks) func personalData(_ check: Checks.Check) async throws { try await Self.conformance.run(check) }
     @Test func model() async { await Self.conformance.runModel(cases: 40) }
 
     /// Opens an empty store for one check, in a directory of its own.
@@ -29,7 +30,8 @@ struct SQLiteConformanceTests {
             let store = try await SQLiteEventStore(
                 configuration: .init(
                     path: directory.appendingPathComponent("events.sqlite").path, limits: options.limits,
-                    busyTimeout: .seconds(60), writerTimeout: .seconds(60), synchronousCommit: false, upcasters: options.upcasters))
+                    busyTimeout: .seconds(60), writerTimeout: .seconds(60), synchronousCommit: false, upcasters: options.upcasters,
+                    personalData: options.personalData))
             do {
                 try await body(store)
             } catch {
@@ -38,6 +40,17 @@ struct SQLiteConformanceTests {
             }
             try await store.close()
         }
+    }
+
+    /// The database file's bytes after a vacuum, with what is left of its write-ahead log.
+    @Sendable static func dump(_ store: SQLiteEventStore) async throws -> Data {
+        try await store.vacuum()
+        let path = store.configuration.path
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for suffix in ["-wal", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            bytes += try Data(contentsOf: URL(fileURLWithPath: path + suffix))
+        }
+        return bytes
     }
 
     /// The same stores, for the write side's checks.

@@ -141,6 +141,8 @@ chronicle_pg_start_cluster() {
 start_postgres() {
     chronicle_pg_start_cluster "${1:-fast}" "" || return 1
     export CHRONICLE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$chronicle_pg_port/postgres?sslmode=disable"
+    # Where the client tools are: the personal-data tests search a pg_dump of their schema.
+    export CHRONICLE_POSTGRES_BIN="$chronicle_pg_bin"
 }
 
 # A second cluster for the fault tests, which stop and pause it and fill its disk:

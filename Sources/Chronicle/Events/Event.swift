@@ -21,9 +21,19 @@ public protocol Event: Codable, Sendable {
 
     /// The version of this type's JSON shape. Defaults to 1.
     static var schemaVersion: Int { get }
+
+    /// The fields of this type that hold personal data, each with the subject it belongs to
+    /// and what reads show once that subject is forgotten. Defaults to none.
+    ///
+    /// A store configured with personal-data protection encrypts these fields on append with
+    /// the subject's key; see ``PersonalField``.
+    static var personalFields: [PersonalField] { get }
 }
 
 extension Event {
     /// The version of this type's JSON shape: 1 unless the type says otherwise.
     public static var schemaVersion: Int { 1 }
+
+    /// The fields of this type that hold personal data: none unless the type says otherwise.
+    public static var personalFields: [PersonalField] { [] }
 }

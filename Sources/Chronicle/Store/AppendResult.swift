@@ -23,4 +23,14 @@ public struct AppendResult: Hashable, Sendable {
 
     /// The positions of the appended events, in version order.
     public var positions: [Int64] { events.map(\.position) }
+
+    /// The result with each event's data replaced by the data of the event appended in its
+    /// place: a store that encrypts personal fields returns the data as the caller gave it.
+    public func withData(of appended: [NewEvent]) -> AppendResult {
+        var result = self
+        for index in result.events.indices where index < appended.count {
+            result.events[index].data = appended[index].data
+        }
+        return result
+    }
 }

@@ -32,6 +32,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             case busy = "busy"
             case bypassesInlineProjection = "bypasses inline projection"
             case notMigrated = "not migrated"
+            case entityClosed = "entity closed"
         }
 
         private let base: Base
@@ -44,6 +45,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let wrongExpectedVersion = Code(.wrongExpectedVersion)
         /// The entity id is already used by an entity of another type.
         public static let entityTypeMismatch = Code(.entityTypeMismatch)
+        /// The entity was archived or deleted: nothing more may be appended to its id.
+        public static let entityClosed = Code(.entityClosed)
         /// A command or a load needs an entity that has no events.
         public static let entityNotFound = Code(.entityNotFound)
         /// An appended event's id is already stored.
@@ -138,8 +141,18 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The error of an append to an entity id that belongs to another entity type.
+    ///
+    /// An entity archived or deleted has the entity type of its tombstone event: an append to it
+    /// is ``Code/entityClosed`` instead.
     public static func entityTypeMismatch(stream: StreamName, storedEntityType: String) -> EventStoreError {
-        EventStoreError(
+        if storedEntityType == StreamArchived.entityType || storedEntityType == StreamDeleted.entityType {
+            let what = storedEntityType == StreamArchived.entityType ? "archived" : "deleted"
+            return EventStoreError(
+                code: .entityClosed,
+                message: "Cannot append to \(stream): entity id \"\(stream.entityID)\" was \(what), and nothing more may be appended to it. Nothing was appended.",
+                stream: stream)
+        }
+        return EventStoreError(
             code: .entityTypeMismatch,
             message: "Cannot append to \(stream): entity id \"\(stream.entityID)\" belongs to a \(storedEntityType), not a \(stream.entityType).",
             stream: stream
