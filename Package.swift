@@ -228,6 +228,7 @@ let package = Package(
                 "ChronicleCommands",
                 "ChronicleHummingbird",
                 "ChronicleMigrations",
+                "ChroniclePersonalData",
                 "ChroniclePostgres",
                 "ChronicleProjections",
                 "ChronicleSQLite",

@@ -50,6 +50,10 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
     @Flag(help: "Print one JSON object per event, with its metadata.")
     public var json = false
 
+    /// `--archived`: the archive (events moved out of the log) instead of the log.
+    @Flag(help: "List archived events (moved out of the log by an archive) instead of the log.")
+    public var archived = false
+
     /// The application's options.
     @OptionGroup public var options: App.Options
 
@@ -65,6 +69,9 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         if entity != nil, stream == nil {
             throw ValidationError("--entity takes an entity type and id, such as meeting/42.")
         }
+        if archived, follow || last != nil {
+            throw ValidationError("--archived lists the archive once: pass neither --follow nor --last with it.")
+        }
     }
 
     /// Prints the matching events.
@@ -73,7 +80,9 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
             try await App.withReadSide(options, access: .existing) { readSide in
                 try await readSide.checkMigrated()
                 var printer = Printer(limit: limit, json: json, flushesEachLine: follow)
-                if let stream {
+                if archived {
+                    try await listArchive(from: readSide.database, into: &printer)
+                } else if let stream {
                     try await listStream(stream, from: readSide.database, into: &printer)
                 } else {
                     try await listLog(from: readSide.database, into: &printer)
@@ -152,6 +161,27 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
             }
             if found.count >= count || start == 0 { return Array(found.suffix(count)) }
             window *= 4
+        }
+    }
+
+    /// The archive in position order, or one archived entity's events, filtered as the log is.
+    private func listArchive(from store: any SQLEventStore, into printer: inout Printer) async throws {
+        if let stream {
+            for event in try await store.archivedEvents(ofEntity: stream.entityID) where matches(event) && event.position > (after ?? 0) {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            return
+        }
+        var cursor = after ?? 0
+        while !printer.isDone {
+            let batch = try await store.archivedEvents(after: cursor, limit: 1_000)
+            for event in batch where matches(event) {
+                try printer.print(event)
+                if printer.isDone { return }
+            }
+            guard let newest = batch.last?.position else { return }
+            cursor = newest
         }
     }
 

@@ -35,8 +35,10 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         var healthy = true
         try await CommandOutput.reportingFailures {
             do {
-                let status = try await App.withReadSide(options, access: .existing) { try await $0.status() }
-                print(json ? try Self.json(status) : Self.tables(status))
+                let (status, retention) = try await App.withApp(options, access: .existing) { app in
+                    (try await app.readSide.status(), try await app.store.retentionStatus())
+                }
+                print(json ? try Self.json(status, retention: retention) : Self.tables(status) + "\n\n" + Self.line(retention))
                 healthy = status.problems.isEmpty
             } catch let error as ReadSideError where error.code == .notMigrated {
                 CommandOutput.failure(CommandOutput.describe(error))
@@ -93,10 +95,33 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         return position.map { "at \($0): \(line)" } ?? line
     }
 
-    static func json(_ status: ReadSideStatus) throws -> String {
+    /// What the store has forgotten, archived and deleted, in one line.
+    static func line(_ retention: RetentionStatus) -> String {
+        "Personal data: \(retention.forgottenSubjects) subject(s) forgotten, \(retention.subjectKeys) with a key; "
+            + "\(retention.archivedEvents) event(s) of \(retention.archivedEntities) entit\(retention.archivedEntities == 1 ? "y" : "ies") archived; "
+            + "\(retention.deletedEntities) entit\(retention.deletedEntities == 1 ? "y" : "ies") deleted."
+    }
+
+    /// The status as JSON, with the store's retention counts under `retention`.
+    static func json(_ status: ReadSideStatus, retention: RetentionStatus) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(status), as: UTF8.self)
+        return String(decoding: try encoder.encode(StatusDocument(status: status, retention: retention)), as: UTF8.self)
+    }
+}
+
+/// The `status --json` document: the read side's status, and the store's retention counts
+/// under `retention`.
+private struct StatusDocument: Encodable {
+    let status: ReadSideStatus
+    let retention: RetentionStatus
+
+    enum Key: String, CodingKey { case retention }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(retention, forKey: .retention)
     }
 }

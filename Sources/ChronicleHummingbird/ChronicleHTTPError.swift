@@ -60,6 +60,8 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
             self.init(status: .conflict, body: .object(["error": .object(body)]))
         case let error as EventStoreError where error.code == .entityNotFound:
             self.init(status: .notFound, body: Self.error(code: "not_found", message: error.message))
+        case let error as EventStoreError where error.code == .entityClosed:
+            self.init(status: .gone, body: Self.error(code: "gone", message: error.message))
         case let error as EventStoreError where error.code == .invalidInput:
             self.init(status: .unprocessableContent, body: Self.error(code: "invalid_input", message: error.message))
         case let error as EventStoreError where error.code == .busy:

@@ -68,4 +68,15 @@ public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
 
     /// Where the store's work written once over this protocol (migrations, say) logs.
     var logger: Logger { get }
+
+    /// Removes what deleted and overwritten rows left in the database's files, where the store
+    /// can do that itself: SQLite rewrites its file. Elsewhere it does nothing (PostgreSQL keeps
+    /// old row versions until its `VACUUM`, which the operator runs).
+    func vacuum() async throws
+}
+
+extension SQLEventStore {
+    /// Does nothing: the database keeps old row versions until its own vacuum, which the
+    /// operator runs.
+    public func vacuum() async throws {}
 }

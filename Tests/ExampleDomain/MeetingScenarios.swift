@@ -88,7 +88,7 @@ public enum MeetingScenarios: Sendable {
             try await Scenario(Meeting.self, in: store)
                 .given(scheduled, InvitationAccepted(userID: 3))
                 .when(CancelMeeting(userID: 1, reason: "Team away"))
-                .then(MeetingCancelled(reason: "Team away"))
+                .then(MeetingCancelled(reason: "Team away", cancelledBy: 1))
         },
         NamedScenario(name: "only the organizer cancels") { store in
             try await Scenario(Meeting.self, in: store)

@@ -142,7 +142,7 @@ public struct CancelMeeting: Command {
     /// The events the command produces on the meeting's current state, or the rule it breaks.
     public func decide(_ meeting: Meeting, context: CommandContext) throws -> [any Event] {
         try meeting.checkOrganizerMayChange(userID)
-        return [MeetingCancelled(reason: reason)]
+        return [MeetingCancelled(reason: reason, cancelledBy: userID)]
     }
 }
 

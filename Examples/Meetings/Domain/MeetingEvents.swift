@@ -5,6 +5,9 @@ public import Foundation
 public struct MeetingScheduled: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.scheduled"
+    /// The title is the organizer's personal data: encrypted with the organizer's key, and
+    /// "(forgotten)" once the organizer is forgotten.
+    public static let personalFields = [PersonalField("title", of: .field("organizerID"), forgotten: "(forgotten)")]
     /// What the meeting is about.
     public var title: String
     /// When it starts.
@@ -72,12 +75,18 @@ public struct MeetingRescheduled: Event, Equatable {
 public struct MeetingCancelled: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.cancelled"
+    /// The reason is the personal data of whoever cancelled: encrypted with their key, and
+    /// "(forgotten)" once they are forgotten.
+    public static let personalFields = [PersonalField("reason", of: .field("cancelledBy"), forgotten: "(forgotten)")]
     /// Why, when the organizer said.
     public var reason: String?
+    /// Who cancelled: the organizer. Absent from events stored before it was recorded.
+    public var cancelledBy: Int?
 
     /// Creates the event.
-    public init(reason: String?) {
+    public init(reason: String?, cancelledBy: Int? = nil) {
         self.reason = reason
+        self.cancelledBy = cancelledBy
     }
 }
 

@@ -1,3 +1,4 @@
+import ChroniclePersonalData
 public import ChronicleProjections
 import ChroniclePostgres
 import ChronicleSQLite
@@ -6,11 +7,17 @@ public import Logging
 
 extension EventSourcedApp {
     /// Opens the meetings app on a SQLite file or a `postgres://` URL, runs `body`, and closes it.
+    ///
+    /// Titles and cancel reasons are encrypted with their organizer's key, under the master key
+    /// `MeetingsMasterKey.resolve(url:creating:logger:)` finds: without one, nothing is opened.
     public static func meetings<Result>(
         url: String, creating: Bool = true, now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "meetings"),
         pollInterval: Duration = .seconds(1), operationTimeout: Duration = .seconds(5), _ body: (EventSourcedApp) async throws -> Result
     ) async throws -> Result {
-        let settings = StoreSettings(now: now, operationTimeout: operationTimeout, createsDatabase: creating, logger: logger)
+        let masterKey = try MeetingsMasterKey.resolve(url: url, creating: creating, logger: logger)
+        let personalData = try PersonalDataCipher(eventTypes: MeetingsMasterKey.eventTypes, masterKey: masterKey)
+        let settings = StoreSettings(
+            now: now, operationTimeout: operationTimeout, createsDatabase: creating, logger: logger, personalData: personalData)
         return try await with(url: url, drivers: [.sqlite, .postgres], settings: settings) { store in
             MeetingsReadModel.readSide(database: store, now: now, logger: logger, pollInterval: pollInterval)
         } _: { app in try await body(app) }

@@ -93,6 +93,7 @@ public struct MeetingsAPI: Sendable {
         api.get("/meetings/{id}/history") { request, context in try await history(request, context) }
         api.get("/users/{id}/agenda") { request, context in try await agenda(request, context) }
         api.get("/activity") { request, context in try await activity(request, context) }
+        api.delete("/users/{id}/personal-data") { request, context in try await forgetPersonalData(request, context) }
     }
 
     /// `404 not_found` for a meeting id.

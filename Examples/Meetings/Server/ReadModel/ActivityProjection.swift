@@ -71,6 +71,9 @@ struct ActivityProjection: Projection {
             On(MeetingFinished.self) { _, row in
                 try await Self.record(row, kind: "finished") { title, organizer in "\(DemoUsers.name(organizer)) closed “\(title)”." }
             }
+            On(SubjectForgotten.self) { event, row in try await Self.forget(organizer: event.subject, row) }
+            On(StreamArchived.self) { event, row in try await Self.drop(event.stream, row) }
+            On(StreamDeleted.self) { event, row in try await Self.drop(event.stream, row) }
         }
     }
 

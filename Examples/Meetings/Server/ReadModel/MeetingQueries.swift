@@ -21,6 +21,15 @@ struct MeetingQueries: Sendable {
         m.id, m.title, m.starts_at, m.duration_minutes, m.organizer_id, m.status, m.attendee_count, m.version, m.updated_at
         """
 
+    /// The ids of the meetings finished before a time (their last change), oldest first.
+    func finishedMeetings(before time: Date) async throws -> [String] {
+        try await database.withReadConnection { sql in
+            try await sql.raw("""
+                SELECT id FROM meetings WHERE status = 'finished' AND updated_at < \(bind: Timestamp.string(time)) ORDER BY updated_at, id
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+        }
+    }
+
     /// One meeting from the read tables, with its invitations: one query, a row per invitation
     /// (one row with no invitee when it has none).
     func meeting(_ id: String) async throws -> MeetingView? {

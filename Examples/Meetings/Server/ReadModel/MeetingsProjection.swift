@@ -56,7 +56,23 @@ struct MeetingsProjection: Projection {
             }
             On(MeetingCancelled.self) { _, row in try await Self.updateMeeting(row, "status = 'cancelled'") }
             On(MeetingFinished.self) { _, row in try await Self.updateMeeting(row, "status = 'finished'") }
+            // A forgotten organizer's titles read as forgotten, as the events now do.
+            On(SubjectForgotten.self) { event, row in
+                guard let organizer = Int(event.subject) else { return }
+                try await row.sql.raw("""
+                    UPDATE \(ident: row.table("meetings")) SET title = '(forgotten)' WHERE organizer_id = \(bind: organizer)
+                    """).run()
+            }
+            On(StreamArchived.self) { event, row in try await Self.drop(event.stream, row) }
+            On(StreamDeleted.self) { event, row in try await Self.drop(event.stream, row) }
         }
+    }
+
+    /// An archived or deleted meeting leaves the tables.
+    private static func drop(_ stream: StreamName, _ row: ProjectionContext) async throws {
+        guard stream.entityType == Meeting.entityType else { return }
+        try await row.sql.raw("DELETE FROM \(ident: row.table("invitations")) WHERE meeting_id = \(bind: stream.entityID)").run()
+        try await row.sql.raw("DELETE FROM \(ident: row.table("meetings")) WHERE id = \(bind: stream.entityID)").run()
     }
 
     /// Records an invitee's answer and recounts the meeting's attendees.

@@ -23,7 +23,8 @@ struct NotificationsReactor: Reactor {
                     event.inviteeIDs.map { invitee in
                         Outbox.Mail(
                             recipientID: invitee, subject: "Invitation: \(event.title)",
-                            body: "\(DemoUsers.name(event.organizerID)) invites you to “\(event.title)” on \(ActivityProjection.readable(event.startsAt)), for \(event.durationMinutes) minutes.")
+                            body: "\(DemoUsers.name(event.organizerID)) invites you to “\(event.title)” on \(ActivityProjection.readable(event.startsAt)), for \(event.durationMinutes) minutes.",
+                            aboutUserID: event.organizerID)
                     }, idempotencyKey: reaction.idempotencyKey)
             }
             On(MeetingRescheduled.self) { event, reaction in
@@ -32,7 +33,8 @@ struct NotificationsReactor: Reactor {
                     Self.stillComing(meeting).map { invitee in
                         Outbox.Mail(
                             recipientID: invitee, subject: "Moved: \(meeting.title)",
-                            body: "“\(meeting.title)” now starts on \(ActivityProjection.readable(event.startsAt)) instead of \(ActivityProjection.readable(event.previousStartsAt)).")
+                            body: "“\(meeting.title)” now starts on \(ActivityProjection.readable(event.startsAt)) instead of \(ActivityProjection.readable(event.previousStartsAt)).",
+                            aboutUserID: meeting.organizerID)
                     }, idempotencyKey: reaction.idempotencyKey)
             }
             On(MeetingCancelled.self) { event, reaction in
@@ -41,8 +43,13 @@ struct NotificationsReactor: Reactor {
                     Self.stillComing(meeting).map { invitee in
                         Outbox.Mail(
                             recipientID: invitee, subject: "Cancelled: \(meeting.title)",
-                            body: "“\(meeting.title)” on \(ActivityProjection.readable(meeting.startsAt)) is cancelled" + (event.reason.map { ": \($0)" } ?? "."))
+                            body: "“\(meeting.title)” on \(ActivityProjection.readable(meeting.startsAt)) is cancelled" + (event.reason.map { ": \($0)" } ?? "."),
+                            aboutUserID: meeting.organizerID)
                     }, idempotencyKey: reaction.idempotencyKey)
+            }
+            // Mail already queued quotes the user's titles and reasons: blank it.
+            On(SubjectForgotten.self) { event, _ in
+                if let userID = Int(event.subject) { try await outbox.forget(userID: userID) }
             }
         }
     }

@@ -13,11 +13,14 @@ struct Outbox: Sendable {
         var recipientID: Int
         var subject: String
         var body: String
+        /// Whose personal data the mail quotes: the meeting's organizer.
+        var aboutUserID: Int
 
         /// A message; the subject is made one line, whatever the events held, so that it
         /// cannot add headers to a mail.
-        init(recipientID: Int, subject: String, body: String) {
+        init(recipientID: Int, subject: String, body: String, aboutUserID: Int) {
             self.recipientID = recipientID
+            self.aboutUserID = aboutUserID
             self.subject = String(String.UnicodeScalarView(subject.unicodeScalars.map {
                 $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0
             }))
@@ -37,7 +40,9 @@ struct Outbox: Sendable {
                 body TEXT NOT NULL,
                 queued_at TEXT NOT NULL
             );
-            """)
+            """),
+        // Whose personal data a mail quotes, so that forgetting them blanks it.
+        Migration(version: 2, name: "record_whose_data", sql: "ALTER TABLE outbox ADD COLUMN about_user_id BIGINT;"),
     ])
 
     let database: any SQLEventStore
@@ -50,12 +55,22 @@ struct Outbox: Sendable {
         try await database.withWriteTransaction(locking: nil) { sql in
             for mail in mails {
                 try await sql.raw("""
-                    INSERT INTO outbox (idempotency_key, event_id, recipient_id, recipient, subject, body, queued_at)
+                    INSERT INTO outbox (idempotency_key, event_id, recipient_id, recipient, subject, body, queued_at, about_user_id)
                     VALUES (\(bind: "\(idempotencyKey):\(mail.recipientID)"), \(bind: idempotencyKey), \(bind: mail.recipientID),
-                        \(bind: "user\(mail.recipientID)@meetings.example"), \(bind: mail.subject), \(bind: mail.body), \(bind: queuedAt))
+                        \(bind: "user\(mail.recipientID)@meetings.example"), \(bind: mail.subject), \(bind: mail.body), \(bind: queuedAt),
+                        \(bind: mail.aboutUserID))
                     ON CONFLICT (idempotency_key) DO NOTHING
                     """).run()
             }
+        }
+    }
+
+    /// Blanks the mail that quotes a forgotten user's data.
+    func forget(userID: Int) async throws {
+        try await database.withWriteTransaction(locking: nil) { sql in
+            try await sql.raw("""
+                UPDATE outbox SET subject = '(forgotten)', body = '(forgotten)' WHERE about_user_id = \(bind: userID)
+                """).run()
         }
     }
 }
