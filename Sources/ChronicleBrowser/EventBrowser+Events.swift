@@ -11,7 +11,8 @@ extension EventBrowser {
         guard let id = UUID(uuidString: text), let event = try await app.store.storedEvent(id: id) else {
             throw Self.notFound("No event has the id \(text).")
         }
-        let upcast = try? app.store.upcasters.upcast([event])
+        // As readers see it: personal fields decrypted (or forgotten), then upcast.
+        let upcast = try? await app.store.readable([event])
         let changed = upcast.map { $0 != [event] } ?? false
         var group: [RecordedEvent] = []
         if let correlationID = event.metadata.correlationID { group = try await app.store.storedEvents(correlatedWith: correlationID) }
@@ -97,6 +98,7 @@ extension EventBrowser {
                 state["error"] = String(describing: error)
             }
         }
+        let archived = try await archivedRows(of: entityID)
         return try BrowserPage.response(
             "stream", title: "\(entityType) \(entityID)", base: base,
             values: [
@@ -111,8 +113,20 @@ extension EventBrowser {
                 "latest": latest,
                 "state": state,
                 "moreLink": hasMore ? "\(base)/streams/\(segment)?after=\(events.last?.version ?? 0)&version=\(version)" : "",
+                "archived": archived,
+                "hasArchived": !archived.isEmpty,
                 "firstLink": after > 0 ? "\(base)/streams/\(segment)?version=\(version)" : "",
             ])
+    }
+
+    /// The entity's archived events, as readers see them, when it was archived.
+    private func archivedRows(of entityID: String) async throws -> [[String: Any]] {
+        try await app.store.archivedEvents(ofEntity: entityID, limit: 1_000).map { event in
+            [
+                "version": event.version, "position": event.position, "time": BrowserPage.time(event.createdAt), "eventType": event.eventType,
+                "data": BrowserPage.pretty(event.data),
+            ]
+        }
     }
 
     /// The entity's newest version.

@@ -64,7 +64,9 @@ public struct MigrateCommand<App: ChronicleApplication>: AsyncParsableCommand, S
                 if upcast.wasFinished {
                     print("Upcasting migration \(upcast.id) finished before: nothing to rewrite.")
                 } else {
-                    print("Upcasting migration \(upcast.id): rewrote \(upcast.rewritten) events; \(upcast.splitsLeft) split events left as stored.")
+                    print(
+                        "Upcasting migration \(upcast.id): rewrote \(upcast.rewritten) events; \(upcast.splitsLeft) split events left as stored"
+                            + (upcast.encryptedLeft > 0 ? "; \(upcast.encryptedLeft) events with encrypted fields left as stored." : "."))
                 }
             }
         }

@@ -175,6 +175,11 @@ struct PersonalDataChecks {
         try await register(alice, profile: "p1", in: database)
         let before = try await database.readStream(Self.profile("p1"))[0].decode(as: ProfileRegistered.self)
         #expect(before.shout == alice.name.uppercased(), sourceLocation: sourceLocation)
+        // An upcasting migration cannot show an upcaster decrypted data: it leaves the event as
+        // stored, upcast on read.
+        let migration = try await database.runUpcastMigration("profiles-v2")
+        #expect(migration.rewritten == 0 && migration.encryptedLeft == 1, "\(migration)", sourceLocation: sourceLocation)
+        #expect(try await database.storedEvents(ofEntity: "p1")[0].schemaVersion == 1, sourceLocation: sourceLocation)
         try await database.forget(subject: "1", by: nil, appending: nil)
         let after = try await wholeLog()[0].decode(as: ProfileRegistered.self)
         #expect(after.shout == "(FORGOTTEN)", sourceLocation: sourceLocation)

@@ -50,16 +50,20 @@ extension SQLEventStore {
         }
         var rewritten = 0
         var splitsLeft = 0
+        var encryptedLeft = 0
         while true {
             try Task.checkCancellation()
             let after = position
-            let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int) in
+            let batch = try await withWriteTransaction(locking: lock) { sql -> (last: Int64?, rewritten: Int, splits: Int, encrypted: Int) in
                 let stored = try await Self.storedEvents(after: after, limit: batchSize, dialect: dialect, on: sql)
                 guard let last = stored.last?.position else {
                     try await sql.raw("UPDATE chronicle_upcast_migrations SET finished_at = \(bind: Timestamp.microseconds(since1970: Date())) WHERE id = \(bind: id)").run()
-                    return (nil, 0, 0)
+                    return (nil, 0, 0, 0)
                 }
-                let (rewrites, splits) = try upcasters.rewrites(of: stored)
+                // An upcaster sees personal fields decrypted, which only a read does: events with
+                // encrypted fields stay as stored, upcast on read.
+                let plain = stored.filter { !PersonalDataEnvelope.mayBeIn($0.data) }
+                let (rewrites, splits) = try upcasters.rewrites(of: plain)
                 let now = Timestamp.microseconds(since1970: Date())
                 for start in stride(from: 0, to: rewrites.count, by: Self.rewritesPerStatement) {
                     let chunk = rewrites[start..<min(start + Self.rewritesPerStatement, rewrites.count)]
@@ -69,15 +73,17 @@ extension SQLEventStore {
                     UPDATE chronicle_upcast_migrations SET position = \(bind: last), rewritten = rewritten + \(bind: rewrites.count)
                     WHERE id = \(bind: id)
                     """).run()
-                return (last, rewrites.count, splits)
+                let encrypted = stored.filter { PersonalDataEnvelope.mayBeIn($0.data) && upcasters.upcasts($0) }
+                return (last, rewrites.count, splits, encrypted.count)
             }
             guard let last = batch.last else { break }
             position = last
             rewritten += batch.rewritten
             splitsLeft += batch.splits
+            encryptedLeft += batch.encrypted
             try await afterBatch?(UpcastMigrationProgress(id: id, position: position, rewritten: rewritten))
         }
-        return UpcastMigrationReport(id: id, rewritten: rewritten, splitsLeft: splitsLeft, wasFinished: false)
+        return UpcastMigrationReport(id: id, rewritten: rewritten, splitsLeft: splitsLeft, encryptedLeft: encryptedLeft, wasFinished: false)
     }
 
     /// Stored events as they are, without upcasting: only what upcasting reads (metadata is left empty).

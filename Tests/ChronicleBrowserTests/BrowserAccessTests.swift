@@ -80,6 +80,20 @@ import Testing
         }
     }
 
+    @Test func showsAnArchivedEntitysEventsOnItsPage() async throws {
+        try await Self.serve(operations: false) { client, app in
+            let admin: HTTPFields = [HTTPField.Name("X-Role")!: "admin"]
+            try await app.execute(AddItem(name: "archived-book-5e1a"), on: EntityID("o9"))
+            try await app.archive(StreamName(entityType: Order.entityType, entityID: "o9"), by: "test")
+            let page = try await client.execute(uri: "/browse/streams/o9", method: .get, headers: admin)
+            let html = String(buffer: page.body)
+            #expect(page.status == .ok && html.contains("Archived events") && html.contains("archived-book-5e1a"), "\(html)")
+            #expect(html.contains(StreamArchived.eventType), "the archive event closes the entity in the log")
+            let log = try await client.execute(uri: "/browse/", method: .get, headers: admin)
+            #expect(!String(buffer: log.body).contains("order.item_added"), "gone from the log")
+        }
+    }
+
     /// The orders app with the browser at `/browse` behind ``authorize(_:_:)``, and its buttons
     /// behind an operator check when `operations`, tested through the router.
     static func serve(operations: Bool, _ body: @Sendable (any TestClientProtocol, EventSourcedApp) async throws -> Void) async throws {

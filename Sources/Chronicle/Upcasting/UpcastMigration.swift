@@ -32,14 +32,19 @@ public struct UpcastMigrationReport: Sendable, Equatable {
     /// Stored events this run left as they are because an upcaster splits them: a split cannot
     /// be written in place without new positions, so those stay upcast on read.
     public var splitsLeft: Int
+    /// Stored events this run left as they are because they hold encrypted personal fields
+    /// (``PersonalDataEnvelope``): upcasters see those decrypted, which only a read does, so
+    /// they stay upcast on read.
+    public var encryptedLeft: Int
     /// Whether the migration had finished before this run, which then did nothing.
     public var wasFinished: Bool
 
     /// Creates a report.
-    public init(id: String, rewritten: Int, splitsLeft: Int, wasFinished: Bool) {
+    public init(id: String, rewritten: Int, splitsLeft: Int, encryptedLeft: Int = 0, wasFinished: Bool) {
         self.id = id
         self.rewritten = rewritten
         self.splitsLeft = splitsLeft
+        self.encryptedLeft = encryptedLeft
         self.wasFinished = wasFinished
     }
 }

@@ -60,6 +60,11 @@ public struct Upcasters: Sendable {
     /// Whether the set has no steps.
     public var isEmpty: Bool { steps.isEmpty }
 
+    /// Whether reading an event runs a step: its type and stored version have one.
+    public func upcasts(_ event: RecordedEvent) -> Bool {
+        steps[Key(eventType: event.eventType, version: event.schemaVersion)] != nil
+    }
+
     /// Every version a chain must read leads, step by step, to a current version.
     private func check() throws {
         var starts = Set<Key>()
