@@ -199,6 +199,7 @@ let package = Package(
             name: "chronicle-bench",
             dependencies: [
                 "ChronicleBrowser",
+                "ChroniclePersonalData",
                 "ChronicleSQL",
                 "Chronicle",
                 "ChronicleProjections",
@@ -390,6 +391,7 @@ let package = Package(
                 "ChronicleProjections",
                 "ChronicleTesting",
                 "ExampleDomain",
+                "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]

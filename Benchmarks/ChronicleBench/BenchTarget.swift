@@ -17,7 +17,10 @@ struct BenchTarget: Sendable {
     var postgresURL: String? = nil
     /// Opens a fresh store with room for `connections` concurrent writers, measures with `body`,
     /// and returns its series of figures.
-    var withUpcastingStore: @Sendable (_ connections: Int, _ upcasters: Upcasters, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]]
+    var open: @Sendable (
+        _ connections: Int, _ upcasters: Upcasters, _ personalData: (any PersonalDataProtection)?,
+        _ body: @Sendable (any EventStore) async throws -> [[Double]]
+    ) async throws -> [[Double]]
 
     /// The least ratio of an append to the limit: 0.8× of libpq on PostgreSQL; on SQLite, 0.8×
     /// of the C loop with one writer and 1× with 16 (concurrent appends share commits, the
@@ -29,6 +32,13 @@ struct BenchTarget: Sendable {
     /// The least ratio of a command to the limit of an insert, 16 writers: 0.6× on PostgreSQL,
     /// 0.8× on SQLite.
     var executeTarget: Double { postgresURL != nil ? 0.6 : 0.8 }
+
+    /// Opens a fresh store that upcasts the events it reads.
+    func withUpcastingStore(
+        _ connections: Int, _ upcasters: Upcasters, _ body: @Sendable (any EventStore) async throws -> [[Double]]
+    ) async throws -> [[Double]] {
+        try await open(connections, upcasters, nil, body)
+    }
 
     /// Opens a fresh store that reads events as stored.
     func withStore(_ connections: Int, _ body: @Sendable (any EventStore) async throws -> [[Double]]) async throws -> [[Double]] {
@@ -61,24 +71,25 @@ struct BenchTarget: Sendable {
     }
 
     static func sqlite(synchronousCommit: Bool) -> BenchTarget {
-        BenchTarget(name: "SQLite, synchronous=\(synchronousCommit ? "FULL" : "NORMAL")") { _, upcasters, body in
+        BenchTarget(name: "SQLite, synchronous=\(synchronousCommit ? "FULL" : "NORMAL")") { _, upcasters, personalData, body in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chronicle-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try await SQLiteEventStore(configuration: .init(
-                path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit, upcasters: upcasters))
+                path: directory.appendingPathComponent("bench.sqlite").path, synchronousCommit: synchronousCommit, upcasters: upcasters,
+                personalData: personalData))
             return try await store.serving { try await body(store) }
         }
     }
 
     static func postgres(url: String) throws -> BenchTarget {
         let base = try PostgresEventStore.clientConfiguration(url: url)
-        return BenchTarget(name: "PostgreSQL", postgresURL: url) { connections, upcasters, body in
+        return BenchTarget(name: "PostgreSQL", postgresURL: url) { connections, upcasters, personalData, body in
             let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             var configuration = base
             configuration.options.maximumConnections = connections
             configuration.options.additionalStartupParameters = [("search_path", schema)]
-            let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters))
+            let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters, personalData: personalData))
             return try await store.serving {
                 try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
                 let figures: [[Double]]

@@ -14,6 +14,7 @@ struct ChronicleBench: AsyncParsableCommand {
     /// The measurements the harness knows.
     enum Benchmark: String, CaseIterable, ExpressibleByArgument {
         case append, execute, load, read, rebuild, upcast, browser
+        case personalData = "personal-data"
     }
 
     @Option(help: "The PostgreSQL server to measure (default: $CHRONICLE_POSTGRES_URL; skipped when neither is set).")
@@ -99,6 +100,11 @@ struct ChronicleBench: AsyncParsableCommand {
             }
             if only.contains(.browser), target.measuresRebuilds {
                 for row in try await BrowserBenchmark(target: target, events: rebuildEvents, requests: quick ? 5 : 30).run() {
+                    report(row)
+                }
+            }
+            if only.contains(.personalData), target.measuresRebuilds {
+                for row in try await PersonalDataBenchmark(target: target, events: quick ? 2_000 : 20_000, runs: settings.runs).run() {
                     report(row)
                 }
             }

@@ -354,4 +354,25 @@ struct PersonalDataChecks {
         #expect(try await ProfilesProjection.rows(in: database) == live, "a rebuild equals live following", sourceLocation: sourceLocation)
         #expect(try await database.retentionStatus().deletedEntities == 2, sourceLocation: sourceLocation)
     }
+
+    func appliesSystemEventsInline() async throws {
+        let readSide = helpers.makeReadSide(inline: [ProfilesProjection()])
+        try await readSide.migrate()
+        try await register(Markers(owner: 1), profile: "p1", in: readSide.eventStore)
+        try await register(Markers(owner: 2), profile: "p2", in: readSide.eventStore)
+
+        let skipped = await #expect(throws: EventStoreError.self, sourceLocation: sourceLocation) {
+            try await database.forget(subject: "1", by: nil, appending: nil)
+        }
+        #expect(skipped?.code == .bypassesInlineProjection, "\(String(describing: skipped))", sourceLocation: sourceLocation)
+        #expect(try await database.retentionStatus().forgottenSubjects == 0, "nothing forgotten", sourceLocation: sourceLocation)
+
+        try await database.forget(subject: "1", by: nil, appending: readSide.systemEventAppend)
+        #expect(try await ProfilesProjection.rows(in: database).map(\.name) == ["(forgotten)", Markers(owner: 2).name],
+                "the row changed with the forgetting, at once", sourceLocation: sourceLocation)
+        try await database.delete(Self.profile("p2"), by: nil, appending: readSide.systemEventAppend)
+        #expect(try await ProfilesProjection.rows(in: database).map(\.profileID) == ["p1"], sourceLocation: sourceLocation)
+        try await readSide.rebuild(ProfilesProjection.name, mode: .offline)
+        #expect(try await ProfilesProjection.rows(in: database).map(\.name) == ["(forgotten)"], "a rebuild agrees", sourceLocation: sourceLocation)
+    }
 }

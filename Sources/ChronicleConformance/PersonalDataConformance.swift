@@ -37,6 +37,9 @@ struct PersonalDataConformance: Sendable {
         case archivesAnEntityOutOfTheLog
         /// Deleting removes an entity's events behind a tombstone that refuses appends.
         case deletesAnEntityBehindATombstone
+        /// Inline projections apply the system events in their transaction, through the read
+        /// side's append; the store's own append refuses to skip them.
+        case appliesSystemEventsInline
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -60,6 +63,7 @@ struct PersonalDataConformance: Sendable {
             case .masksStoredPlaintextResumably: try await checks.masksStoredPlaintextResumably()
             case .archivesAnEntityOutOfTheLog: try await checks.archivesAnEntityOutOfTheLog()
             case .deletesAnEntityBehindATombstone: try await checks.deletesAnEntityBehindATombstone()
+            case .appliesSystemEventsInline: try await checks.appliesSystemEventsInline()
             }
         }
     }

@@ -91,7 +91,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
                 guard let value = document[path: field.keys], let (keyID, key) = dataKeys[subject] else { continue }
                 document.replace(path: field.keys[...], with: try Self.encrypt(value, keyID: keyID, key: key).jsonValue)
             }
-            sealed[index].data = try Self.encoder.encode(document)
+            sealed[index].data = document.jsonText
         }
         return sealed
     }
@@ -120,36 +120,34 @@ public final class PersonalDataCipher: PersonalDataProtection {
     }
 
     private static func encrypt(_ value: JSONValue, keyID: UUID, key: SymmetricKey) throws -> PersonalDataEnvelope {
-        let plaintext = try encoder.encode(value)
+        let plaintext = value.jsonText
         let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: Self.associatedData(keyID))
         return PersonalDataEnvelope(keyID: keyID, nonce: Data(box.nonce), ciphertext: box.ciphertext + box.tag)
     }
 
-    private static func associatedData(_ keyID: UUID) -> Data { Data(keyID.uuidString.lowercased().utf8) }
+    private static func associatedData(_ keyID: UUID) -> Data { Data(keyID.lowercaseText.utf8) }
 
     // MARK: Opening
 
     /// Decrypts the envelopes of events, or replaces them by their forgotten values. See
     /// ``PersonalDataProtection``.
     public func open(_ events: [RecordedEvent], keys: any SubjectKeyStore) async throws -> [RecordedEvent] {
-        var documents: [Int: JSONValue] = [:]
+        var documents: [(index: Int, document: JSONValue, envelopes: [(PersonalDataEnvelope, [String])])] = []
         var keyIDs = Set<UUID>()
         for (index, event) in events.enumerated() where PersonalDataEnvelope.mayBeIn(event.data) {
-            guard let document = try? Self.decoder.decode(JSONValue.self, from: event.data) else { continue }
-            var found = false
-            document.forEachEnvelope { envelope, _ in
+            guard let document = JSONValue.parse(event.data) else { continue }
+            var envelopes: [(PersonalDataEnvelope, [String])] = []
+            document.forEachEnvelope { envelope, path in
                 keyIDs.insert(envelope.keyID)
-                found = true
+                envelopes.append((envelope, path))
             }
-            if found { documents[index] = document }
+            if !envelopes.isEmpty { documents.append((index, document, envelopes)) }
         }
         guard !documents.isEmpty else { return events }
         let dataKeys = try await keysOf(ids: keyIDs, in: keys)
         var opened = events
-        for (index, original) in documents {
+        for (index, original, envelopes) in documents {
             var document = original
-            var envelopes: [(PersonalDataEnvelope, [String])] = []
-            original.forEachEnvelope { envelope, path in envelopes.append((envelope, path)) }
             for (envelope, path) in envelopes {
                 let value: JSONValue
                 if let key = dataKeys[envelope.keyID] {
@@ -160,7 +158,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
                 }
                 document.replace(path: path[...], with: value)
             }
-            opened[index].data = try Self.encoder.encode(document)
+            opened[index].data = document.jsonText
         }
         return opened
     }
@@ -171,7 +169,8 @@ public final class PersonalDataCipher: PersonalDataProtection {
             let box = try AES.GCM.SealedBox(
                 nonce: AES.GCM.Nonce(data: envelope.nonce), ciphertext: envelope.ciphertext.dropLast(16), tag: envelope.ciphertext.suffix(16))
             let plaintext = try AES.GCM.open(box, using: key, authenticating: associatedData(envelope.keyID))
-            return try decoder.decode(JSONValue.self, from: plaintext)
+            guard let value = JSONValue.parse(plaintext) else { throw PersonalDataError.invalidDeclaration("not JSON") }
+            return value
         } catch {
             throw EventStoreError(
                 code: .databaseFailure,
@@ -224,16 +223,8 @@ public final class PersonalDataCipher: PersonalDataProtection {
         return try await masterKey.unwrap(key.wrappedKey)
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    private static let decoder = JSONDecoder()
-
     private static func parse(_ data: Data, of eventType: String, stream: StreamName) throws -> JSONValue {
-        guard let document = try? decoder.decode(JSONValue.self, from: data), case .object = document else {
+        guard let document = JSONValue.parse(data), case .object = document else {
             throw EventStoreError.invalidInput("The data of a \(eventType) event is not a JSON object. Nothing was appended.", stream: stream)
         }
         return document

@@ -92,29 +92,21 @@ public struct EventSourcedApp: Service, Sendable {
     ///   - actor: Who asked, for the audit.
     @discardableResult
     public func forget(subject: String, by actor: String?) async throws -> ForgetReport {
-        try await store.forget(subject: subject, by: actor, appending: systemEventAppend)
+        try await store.forget(subject: subject, by: actor, appending: readSide.systemEventAppend)
     }
 
     /// Archives an entity (see `SQLEventStore.archive(_:by:appending:)`), applying the inline
     /// projections that handle `StreamArchived` in the same transaction.
     @discardableResult
     public func archive(_ stream: StreamName, by actor: String?) async throws -> RetiredEntity {
-        try await store.archive(stream, by: actor, appending: systemEventAppend)
+        try await store.archive(stream, by: actor, appending: readSide.systemEventAppend)
     }
 
     /// Deletes an entity's events and closes it (see `SQLEventStore.delete(_:by:appending:)`),
     /// applying the inline projections that handle `StreamDeleted` in the same transaction.
     @discardableResult
     public func delete(_ stream: StreamName, by actor: String?) async throws -> RetiredEntity {
-        try await store.delete(stream, by: actor, appending: systemEventAppend)
-    }
-
-    /// The append of system events through the read side's inline projections.
-    private var systemEventAppend: SystemEventAppend {
-        let inline = InlineProjectionStore(readSide: readSide)
-        return { events, stream, expected, work in
-            try await inline.append(events, to: stream, expected: expected, alsoRunning: work)
-        }
+        try await store.delete(stream, by: actor, appending: readSide.systemEventAppend)
     }
 
     /// Runs the read side's runners until the service group shuts down.

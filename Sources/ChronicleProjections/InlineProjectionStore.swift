@@ -1,5 +1,5 @@
 import Chronicle
-import ChronicleSQL
+public import ChronicleSQL
 import SQLKit
 
 /// The event store that applies a read side's inline projections inside every append.
@@ -80,6 +80,18 @@ extension ReadSide {
                 }
             }
             return current
+        }
+    }
+}
+
+extension ReadSide {
+    /// The append of system events (`SubjectForgotten`, `StreamArchived`, `StreamDeleted`)
+    /// through this read side's inline projections: what `SQLEventStore.forget`, `archive` and
+    /// `delete` take as `appending` (`EventSourcedApp` passes it for you).
+    public var systemEventAppend: SystemEventAppend {
+        let inline = InlineProjectionStore(readSide: self)
+        return { events, stream, expected, work in
+            try await inline.append(events, to: stream, expected: expected, alsoRunning: work)
         }
     }
 }

@@ -157,7 +157,7 @@ extension SQLEventStore {
     /// The data with the subject's fields masked, or `nil` when nothing of it is the subject's
     /// or everything already is masked.
     static func mask(_ data: String, meta: String, entityID: String, fields: [PersonalField], subject: String) -> String? {
-        guard var document = try? JSONDecoder().decode(JSONValue.self, from: Data(data.utf8)) else { return nil }
+        guard var document = JSONValue.parse(Data(data.utf8)) else { return nil }
         let original = document
         for field in fields {
             let owner: String?
@@ -165,7 +165,7 @@ extension SQLEventStore {
             case .entity:
                 owner = entityID
             case .actor:
-                if case .string(let actor)? = (try? JSONDecoder().decode(JSONValue.self, from: Data(meta.utf8)))?[path: ["actor"]] {
+                if case .string(let actor)? = JSONValue.parse(Data(meta.utf8))?[path: ["actor"]] {
                     owner = actor
                 } else {
                     owner = nil
@@ -181,8 +181,6 @@ extension SQLEventStore {
             document.replace(path: field.keys[...], with: field.forgotten)
         }
         guard document != original else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) }
+        return String(decoding: document.jsonText, as: UTF8.self)
     }
 }

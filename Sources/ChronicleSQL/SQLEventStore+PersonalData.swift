@@ -43,7 +43,7 @@ extension SQLEventStore {
         let dialect = dialect
         let keys = try await withReadConnection { sql in
             try await Self.subjectKeys(
-                where: "key_id IN (\(SQLList(ids.map { dialect.uuid(SQLBind($0.uuidString.lowercased())) })))", dialect: dialect, on: sql)
+                where: "key_id IN (\(SQLList(ids.map { dialect.uuid(SQLBind($0.lowercaseText)) })))", dialect: dialect, on: sql)
         }
         return Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -54,7 +54,7 @@ extension SQLEventStore {
             FROM chronicle_subject_keys WHERE \(condition)
             """).all().map { row in
             let keyID = try row.decode(column: "key_id", as: String.self)
-            guard let id = UUID(uuidString: keyID), let wrapped = Data(base64Encoded: try row.decode(column: "wrapped_key", as: String.self)) else {
+            guard let id = UUID(parsing: keyID), let wrapped = Data(base64Encoded: try row.decode(column: "wrapped_key", as: String.self)) else {
                 throw EventStoreError(code: .databaseFailure, message: "The subject key \(keyID) is damaged: its id or its wrapped key does not parse.")
             }
             return StoredSubjectKey(
@@ -131,10 +131,24 @@ extension SQLEventStore {
         }
     }
 
-    /// The store's own append of a system event with work in its transaction.
+    /// The store's own append of a system event with work in its transaction: refused when an
+    /// inline projection handles the event, which only the application's append applies.
     var defaultSystemEventAppend: SystemEventAppend {
         { events, stream, expected, work in
-            try await self.append(events, to: stream, expected: expected, sharingLocksOf: [], within: work)
+            let dialect = self.dialect
+            let inline = try await self.withReadConnection { sql in
+                try await sql.raw("""
+                    SELECT name, \(dialect.text(SQLIdentifier("event_types"))) AS event_types FROM chronicle_projections
+                    WHERE mode = 'inline' AND event_types IS NOT NULL
+                    """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "event_types", as: String.self)) }
+            }
+            for (projection, handled) in inline {
+                let types = (try? JSONDecoder().decode([String].self, from: Data(handled.utf8))) ?? []
+                if let eventType = events.map(\.eventType).first(where: types.contains) {
+                    throw EventStoreError.bypassesInlineProjection(stream: stream, eventType: eventType, projection: projection)
+                }
+            }
+            return try await self.append(events, to: stream, expected: expected, sharingLocksOf: [], within: work)
         }
     }
 }

@@ -13,7 +13,7 @@ import TestSupport
             // One line, naming the database (SQLite: the missing file) and the command that sets it up.
             let expected = driver == .sqlite
                 ? "Error: No SQLite database exists at \(fixture.databaseArguments[1]) (and this store does not create one). Run `chronicle-fixture migrate` first.\n"
-                : "Error: The store's schema has 9 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
+                : "Error: The store's schema has 10 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
             #expect(unmigrated.errors == expected, "\(unmigrated)")
 
             let migrated = try await fixture.run("migrate")
@@ -52,6 +52,8 @@ import TestSupport
 
                     REACTOR     REGISTERED AFTER  CHECKPOINT  LAG  STATE  PARKED  LAST ERROR
                     milestones  0                 0           6    live
+
+                    Personal data: 0 subject(s) forgotten, 0 with a key; 0 event(s) of 0 entities archived; 0 entities deleted.
 
                     """, "\(behind)")
 

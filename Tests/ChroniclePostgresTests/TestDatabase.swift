@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SQLKit
+import TestSupport
 import Testing
 
 /// The PostgreSQL server the tests run against, from the environment.
@@ -67,23 +68,15 @@ extension TestDatabase {
             try await sql.raw("SELECT current_schema() AS schema").first()?.decode(column: "schema", as: String.self)
         }
         guard let schema else { throw EventStoreError(code: .databaseFailure, message: "No current schema.") }
-        // The server's own pg_dump, else the one on the PATH.
+        // The server's own pg_dump, else the one on the PATH. Run without blocking a thread of
+        // the concurrency pool, which the other tests of the process share.
         let local = ProcessInfo.processInfo.environment["CHRONICLE_POSTGRES_BIN"].map { $0 + "/pg_dump" }
-        let program = local.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program ?? "/usr/bin/env")
-        process.arguments = (program == nil ? ["pg_dump"] : []) + ["--dbname=\(url)", "--schema=\(schema)", "--no-owner"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let dumped = try await Task.detached { try output.fileHandleForReading.readToEnd() ?? Data() }.value
-        let message = String(decoding: (try? errors.fileHandleForReading.readToEnd()) ?? nil ?? Data(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, dumped.count > 1_000 else {
-            throw EventStoreError(code: .databaseFailure, message: "pg_dump failed (\(process.terminationStatus)): \(message)")
+        let program = local.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } ?? "/usr/bin/pg_dump"
+        let run = try await ChildProcess.run(path: program, ["--dbname=\(url)", "--schema=\(schema)", "--no-owner"], timeout: .seconds(120))
+        guard run.status == 0, run.output.utf8.count > 1_000 else {
+            throw EventStoreError(code: .databaseFailure, message: "pg_dump failed: \(run)")
         }
+        let dumped = Data(run.output.utf8)
         return dumped
     }
 }

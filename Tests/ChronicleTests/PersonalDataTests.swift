@@ -85,4 +85,33 @@ struct PersonalDataTests {
         }
         #expect(error.map { "\($0)" }?.contains("cannot be its own subject") == true)
     }
+
+    /// The JSON text the cipher writes reads back as the same value, through Chronicle's parser
+    /// and through `JSONDecoder`.
+    @Test func writesJSONThatReadsBackTheSame() throws {
+        let values: [JSONValue] = [
+            ["name": "Ada \"Countess\" Lovelace\\", "line": "one\ntwo\tthree\r\u{01}\u{1F}", "emoji": "naïve 🚀", "slash": "a/b"],
+            ["nested": ["deep": [1, -2, 9_223_372_036_854_775_807, true, false, nil]], "empty": [:], "list": []],
+            ["fraction": 1.5, "exponent": 1e20, "small": -0.000125],
+            "just a string", 42, nil,
+        ]
+        for value in values {
+            let text = value.jsonText
+            #expect(JSONValue.parse(text) == value, "\(String(decoding: text, as: UTF8.self))")
+            #expect(try JSONDecoder().decode(JSONValue.self, from: text) == value, "\(String(decoding: text, as: UTF8.self))")
+        }
+        #expect(String(decoding: (["b": 1, "a": 2] as JSONValue).jsonText, as: UTF8.self) == #"{"a":2,"b":1}"#, "keys sorted")
+        #expect(JSONValue.parse(Data("{not json".utf8)) == nil)
+    }
+}
+
+@Suite("UUID text")
+struct UUIDTextTests {
+    @Test func writesWhatFoundationWritesInLowercase() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(id.lowercaseText == id.uuidString.lowercased())
+            #expect(UUID(parsing: id.lowercaseText) == id)
+        }
+    }
 }

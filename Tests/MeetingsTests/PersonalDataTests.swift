@@ -103,6 +103,8 @@ struct PersonalDataTests {
                 #expect(!activity.body.contains("Old retro") && activity.body.contains("Next retro"), "\(activity)")
                 let late = try await server.send(.post, "/meetings/\(finished)/accept", as: 2)
                 #expect(late.status == .notFound, "\(late)")
+                let feed = try await server.send(.get, "/feed/events?after=0&limit=100", as: DemoUsers.integration.id)
+                #expect(!feed.body.contains("Old retro") && feed.body.contains(StreamArchived.eventType), "the feed follows the log: \(feed)")
             }
             let listed = try await ChildProcess.run("meetings", ["events", "--archived", "--json", "--database-url", url])
             #expect(listed.status == 0 && listed.output.contains("Old retro") && !listed.output.contains("Next retro"), "\(listed)")
@@ -110,6 +112,14 @@ struct PersonalDataTests {
             #expect(!log.output.contains("Old retro") && log.output.contains("chronicle.stream_archived"), "\(log)")
             let status = try await ChildProcess.run("meetings", ["status", "--database-url", url])
             #expect(status.output.contains("2 event(s) of 1 entity archived"), "\(status)")
+
+            // Forgetting through the command reaches the archive too.
+            let forget = try await ChildProcess.run("meetings", ["forget", "1", "--actor", "ops", "--database-url", url])
+            #expect(forget.status == 0 && forget.output.contains("Forgot subject 1"), "\(forget)")
+            let forgotten = try await ChildProcess.run("meetings", ["events", "--archived", "--json", "--database-url", url])
+            #expect(!forgotten.output.contains("Old retro") && forgotten.output.contains("(forgotten)"), "\(forgotten)")
+            let again = try await ChildProcess.run("meetings", ["forget", "1", "--database-url", url])
+            #expect(again.status == 0 && again.output.contains("has no key"), "\(again)")
         }
     }
 

@@ -31,7 +31,7 @@ public struct PersonalDataEnvelope: Hashable, Sendable {
     /// The envelope a stored value is, or `nil` when the value is not an envelope.
     public init?(_ value: JSONValue) {
         guard case .object(let outer) = value, outer.count == 1, case .object(let fields)? = outer[Self.marker],
-            case .string(let key)? = fields["key_id"], let keyID = UUID(uuidString: key),
+            case .string(let key)? = fields["key_id"], let keyID = UUID(parsing: key),
             case .string(let nonce)? = fields["nonce"], let nonceData = Data(base64Encoded: nonce),
             case .string(let ciphertext)? = fields["ciphertext"], let ciphertextData = Data(base64Encoded: ciphertext)
         else { return nil }
@@ -42,7 +42,7 @@ public struct PersonalDataEnvelope: Hashable, Sendable {
     public var jsonValue: JSONValue {
         .object([
             Self.marker: .object([
-                "key_id": .string(keyID.uuidString.lowercased()),
+                "key_id": .string(keyID.lowercaseText),
                 "nonce": .string(nonce.base64EncodedString()),
                 "ciphertext": .string(ciphertext.base64EncodedString()),
             ])
