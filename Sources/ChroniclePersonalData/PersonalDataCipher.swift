@@ -12,9 +12,9 @@ import Foundation
 /// let store = try await SQLiteEventStore(configuration: .init(path: "app.sqlite", personalData: personalData))
 /// ```
 ///
-/// On append, each ``Event/personalFields`` value is encrypted with its subject's data key (made
+/// On append, each `Event.personalFields` value is encrypted with its subject's data key (made
 /// on first use, and kept by the store wrapped by the master key) and stored as a
-/// ``PersonalDataEnvelope``. On read, envelopes are decrypted; an envelope whose key was deleted
+/// `PersonalDataEnvelope`. On read, envelopes are decrypted; an envelope whose key was deleted
 /// reads as the field's forgotten value.
 ///
 /// Unwrapped keys are kept in memory for `keyLifetime` after they are read, so that appends and
@@ -31,7 +31,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
     /// Creates the protection for a program's event types.
     ///
     /// - Parameters:
-    ///   - eventTypes: The program's event types; those with ``Event/personalFields`` are protected.
+    ///   - eventTypes: The program's event types; those with `Event.personalFields` are protected.
     ///   - masterKey: What wraps the data keys.
     ///   - keyLifetime: How long an unwrapped key is kept in memory; 5 seconds by default, zero to
     ///     look keys up on every append and read.
@@ -65,7 +65,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
 
     // MARK: Sealing
 
-    /// Encrypts the personal fields of events. See ``PersonalDataProtection``.
+    /// Encrypts the personal fields of events. See `PersonalDataProtection`.
     public func seal(_ events: [NewEvent], to stream: StreamName, keys: any SubjectKeyStore) async throws -> [NewEvent] {
         guard events.contains(where: { fields[$0.eventType] != nil }) else { return events }
         var documents: [Int: (JSONValue, [(PersonalField, String)])] = [:]
@@ -130,7 +130,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
     // MARK: Opening
 
     /// Decrypts the envelopes of events, or replaces them by their forgotten values. See
-    /// ``PersonalDataProtection``.
+    /// `PersonalDataProtection`.
     public func open(_ events: [RecordedEvent], keys: any SubjectKeyStore) async throws -> [RecordedEvent] {
         var documents: [(index: Int, document: JSONValue, envelopes: [(PersonalDataEnvelope, [String])])] = []
         var keyIDs = Set<UUID>()
@@ -179,7 +179,7 @@ public final class PersonalDataCipher: PersonalDataProtection {
         }
     }
 
-    /// Drops this process's copies of a forgotten subject's keys. See ``PersonalDataProtection``.
+    /// Drops this process's copies of a forgotten subject's keys. See `PersonalDataProtection`.
     public func subjectForgotten(_ subject: String) {
         cache.remove(subject: subject)
     }

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Which fields of one event type a masking run overwrites, and with what.
 ///
-/// Each field is a ``PersonalField`` whose `forgotten` value is the mask written in the
+/// Each field is a `PersonalField` whose `forgotten` value is the mask written in the
 /// value's place; its subject says which events are the subject's.
 ///
 /// ```swift

@@ -28,7 +28,7 @@ public struct SubjectForgotten: Event, Equatable {
 /// `chronicle_archived_events`. Projections handle it to drop the entity's rows.
 ///
 /// It is the entity's last event, appended at the version after its last one with the entity
-/// type ``entityType``, so that nothing more can be appended to that entity id.
+/// type ``entityType-type.property``, so that nothing more can be appended to that entity id.
 public struct StreamArchived: Event, Equatable {
     /// `chronicle.stream_archived`.
     public static let eventType = "chronicle.stream_archived"
@@ -57,7 +57,8 @@ public struct StreamArchived: Event, Equatable {
 /// the entity's rows.
 ///
 /// It is the entity's last event, a tombstone: appended at the version after its last one with
-/// the entity type ``entityType``, so that nothing more can be appended to that entity id.
+/// the entity type ``entityType-type.property``, so that nothing more can be appended to that
+/// entity id.
 public struct StreamDeleted: Event, Equatable {
     /// `chronicle.stream_deleted`.
     public static let eventType = "chronicle.stream_deleted"
