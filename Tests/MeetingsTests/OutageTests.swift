@@ -100,7 +100,7 @@ struct OutageTests {
         try await PostgresOutage.execute("CREATE TABLESPACE \(tablespace) LOCATION '\(disk.path.path)'")
         try await Backend.postgres.withDatabase(server: try PostgresOutage.requireURL()) { database in
             let log = LogRecorder()
-            try await TestServer.serve(database, operationTimeout: Self.deadline, readinessTimeout: .milliseconds(900), logger: log.logger(label: "full", level: .error)) { server in
+            try await TestServer.serve(database, operationTimeout: Self.deadline, logger: log.logger(label: "full", level: .error)) { server in
                 // The log lives on the small disk; everything else on the big one.
                 try await server.readSide.database.withWriteTransaction(locking: nil) { sql in
                     try await sql.raw("ALTER TABLE chronicle_events SET TABLESPACE \(unsafeRaw: tablespace)").run()
