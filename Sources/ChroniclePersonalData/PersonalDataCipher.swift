@@ -163,13 +163,19 @@ public final class PersonalDataCipher: PersonalDataProtection {
         return opened
     }
 
+    /// Why a stored envelope cannot be opened, beside the cipher's own errors.
+    private struct DamagedEnvelope: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
     private static func decrypt(_ envelope: PersonalDataEnvelope, key: SymmetricKey, event: RecordedEvent) throws -> JSONValue {
         do {
-            guard envelope.ciphertext.count >= 16 else { throw PersonalDataError.invalidDeclaration("short ciphertext") }
+            guard envelope.ciphertext.count >= 16 else { throw DamagedEnvelope(reason: "its ciphertext is shorter than a tag") }
             let box = try AES.GCM.SealedBox(
                 nonce: AES.GCM.Nonce(data: envelope.nonce), ciphertext: envelope.ciphertext.dropLast(16), tag: envelope.ciphertext.suffix(16))
             let plaintext = try AES.GCM.open(box, using: key, authenticating: associatedData(envelope.keyID))
-            guard let value = JSONValue.parse(plaintext) else { throw PersonalDataError.invalidDeclaration("not JSON") }
+            guard let value = JSONValue.parse(plaintext) else { throw DamagedEnvelope(reason: "its plaintext is not JSON") }
             return value
         } catch {
             throw EventStoreError(

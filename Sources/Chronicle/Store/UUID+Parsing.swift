@@ -35,7 +35,6 @@ extension UUID {
     }
 }
 
-/// The value of an ASCII hexadecimal digit, either case.
 extension UUID {
     /// The UUID as lowercase text (`6f1c…-…`), without `uuidString`'s formatting and lowercasing.
     package var lowercaseText: String {
@@ -58,6 +57,7 @@ extension UUID {
     }
 }
 
+/// The value of an ASCII hexadecimal digit, either case.
 func hexDigitValue(_ character: UInt8) -> UInt8? {
     switch character {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
