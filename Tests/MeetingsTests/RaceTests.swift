@@ -15,7 +15,7 @@ struct RaceTests {
             let id = try await server.schedule(by: 1, inviting: invitees)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for invitee in invitees {
-                    group.addTask { try await server.send(.post, "/meetings/\(id)/accept", as: invitee).status }
+                    group.addTask { try await server.send(.post, "/meetings/\(id)/accept", as: invitee, patiently: true).status }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
