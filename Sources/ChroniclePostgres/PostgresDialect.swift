@@ -41,6 +41,12 @@ public struct PostgresDialect: StoreDialect {
         SQLList([SQLRaw("(EXTRACT(EPOCH FROM "), value, SQLRaw(") * 1000000)::bigint")], separator: SQLRaw(""))
     }
 
+    /// `clock_timestamp()` (the time of the statement, not of its transaction's start), as
+    /// microseconds since 1970.
+    public var currentMicroseconds: any SQLExpression {
+        SQLRaw("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint")
+    }
+
     /// `(value ->> 'key')`, which reads a `json` column without converting it to `jsonb`.
     public func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression {
         SQLList([SQLRaw("("), value, SQLRaw(" ->> "), SQLLiteral.string(key), SQLRaw(")")], separator: SQLRaw(""))

@@ -35,6 +35,14 @@ extension PostgresEventStore: SQLEventStore {
         }
     }
 
+    /// Runs work on a pooled connection outside any transaction, so that each statement commits
+    /// on the server by itself. See `SQLEventStore`.
+    public func withAutocommitWrites<Result: Sendable>(
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in try await work(self.sql(on: connection)) }
+    }
+
     /// Appends events and runs work in the same transaction, holding the projections' locks
     /// shared. See `SQLEventStore`.
     ///

@@ -9,7 +9,9 @@ extension PostgresEventStore {
     /// `postgres://user:password@host:port/database?sslmode=prefer&search_path=app` (or
     /// `postgresql://`). The port defaults to 5432, the database to the user name, `sslmode` to
     /// `prefer`; `search_path`, when given, is the schema (or comma-separated schemas) the
-    /// store's tables are created and found in.
+    /// store's tables are created and found in. `idle_in_transaction_session_timeout` (default
+    /// `10s`) is how long PostgreSQL keeps a session that stopped in the middle of a transaction
+    /// (a frozen or cut-off node) before ending it and letting its locks go; `0` waits for ever.
     ///
     /// - Throws: `EventStoreError.Code.invalidInput` naming what is wrong with the URL.
     public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
@@ -38,6 +40,8 @@ extension PostgresEventStore {
         var database: String
         var tls: TLSMode
         var searchPath: String?
+        /// PostgreSQL's `idle_in_transaction_session_timeout` for the store's sessions.
+        var idleInTransactionTimeout = "10s"
 
         /// Reads a connection URL.
         ///
@@ -70,6 +74,12 @@ extension PostgresEventStore {
                 guard !searchPath.isEmpty else { throw refuse("has an empty search_path") }
                 self.searchPath = searchPath
             }
+            if let timeout = parameters["idle_in_transaction_session_timeout"] {
+                guard timeout.range(of: #"^[0-9]+(ms|s|min)?$"#, options: .regularExpression) != nil else {
+                    throw refuse("has idle_in_transaction_session_timeout=\(timeout); use a number with ms, s or min")
+                }
+                idleInTransactionTimeout = timeout
+            }
             self.host = host
             self.port = components.port ?? 5432
             self.user = user.removingPercentEncoding ?? user
@@ -88,10 +98,13 @@ extension PostgresEventStore {
             }
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: user, password: password, database: database, tls: tls)
-            if let searchPath {
-                configuration.options.additionalStartupParameters.append(("search_path", searchPath))
-            }
+            configuration.options.additionalStartupParameters = startupParameters
             return configuration
+        }
+
+        /// The session settings every connection starts with.
+        var startupParameters: [(String, String)] {
+            [("idle_in_transaction_session_timeout", idleInTransactionTimeout)] + (searchPath.map { [("search_path", $0)] } ?? [])
         }
 
         /// The configuration of one direct connection, the same as the pool's.
@@ -105,9 +118,7 @@ extension PostgresEventStore {
             }
             var configuration = PostgresConnection.Configuration(
                 host: host, port: port, username: user, password: password, database: database, tls: tls)
-            if let searchPath {
-                configuration.options.additionalStartupParameters.append(("search_path", searchPath))
-            }
+            configuration.options.additionalStartupParameters = startupParameters
             return configuration
         }
 

@@ -73,9 +73,34 @@ public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
     /// can do that itself: SQLite rewrites its file. Elsewhere it does nothing (PostgreSQL keeps
     /// old row versions until its `VACUUM`, which the operator runs).
     func vacuum() async throws
+
+    /// Claims the right to run a read side's projections and reactors in this process, on a
+    /// store that serves one process at a time: SQLite, whose wake-ups and writer connection
+    /// are the process's own. Returns the release of the claim, or `nil` where any number of
+    /// processes may run them (PostgreSQL: leases share the work out).
+    ///
+    /// - Throws: `EventStoreError.Code.inUseByAnotherProcess`, naming the process that holds
+    ///   the claim.
+    func claimRunners(by node: String) async throws -> (@Sendable () -> Void)?
+
+    /// Runs work whose statements each commit by themselves, with no transaction around them:
+    /// the read side's leases, whose rows a node frozen between two statements of a transaction
+    /// would otherwise keep locked from the nodes that take over.
+    func withAutocommitWrites<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
 }
 
 extension SQLEventStore {
+    /// Runs the work in a write transaction: where one process writes (SQLite), no other node
+    /// waits on its locks.
+    public func withAutocommitWrites<Result: Sendable>(
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withWriteTransaction(locking: nil, work)
+    }
+
+    /// Claims nothing: any number of processes may run read sides on the store.
+    public func claimRunners(by node: String) async throws -> (@Sendable () -> Void)? { nil }
+
     /// Does nothing: the database keeps old row versions until its own vacuum, which the
     /// operator runs.
     public func vacuum() async throws {}

@@ -43,6 +43,10 @@ public protocol StoreDialect: Sendable {
     /// ``timestamp(microseconds:)``.
     func microseconds(_ value: any SQLExpression) -> any SQLExpression
 
+    /// The database's current time in whole microseconds since 1970: the one clock that read
+    /// sides on several nodes share, so that their own clocks never decide who holds a lease.
+    var currentMicroseconds: any SQLExpression { get }
+
     /// The text of one top-level key of a JSON column (`meta`, say), or SQL `NULL`. An index on
     /// the same expression serves queries that compare it.
     func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression

@@ -98,6 +98,8 @@ public final class SQLiteEventStore: EventStore {
     /// at a time.
     let pipeline = AppendPipeline<SQLiteEventStore>(maximumGroups: 1, maximumEvents: SQLiteEventStore.maximumEventsPerGroup)
     let appended = AppendBroadcast()
+    /// This process's claim to run read sides on the file.
+    let runnerLock: RunnerLock
 
     /// Opens (and by default creates and migrates) the store at a path.
     ///
@@ -114,6 +116,7 @@ public final class SQLiteEventStore: EventStore {
     /// - Throws: `EventStoreError.Code.databaseFailure` when the file cannot be opened, or `MigrationError`.
     public init(configuration: Configuration) async throws {
         self.configuration = configuration
+        self.runnerLock = RunnerLock(database: configuration.path)
         let writer = try await Self.connect(configuration)
         let reader: SQLiteConnection
         do {

@@ -33,6 +33,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             case bypassesInlineProjection = "bypasses inline projection"
             case notMigrated = "not migrated"
             case entityClosed = "entity closed"
+            case inUseByAnotherProcess = "in use by another process"
         }
 
         private let base: Base
@@ -77,6 +78,9 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         /// The append would skip an inline projection that handles its event types: append
         /// through the application (`EventSourcedApp.events`, `execute` or `aggregates()`) instead.
         public static let bypassesInlineProjection = Code(.bypassesInlineProjection)
+        /// Another process runs the read side on a store that serves one process at a time (a
+        /// SQLite file): run one server per file, or use PostgreSQL for several nodes.
+        public static let inUseByAnotherProcess = Code(.inUseByAnotherProcess)
 
         /// The code's name, for example `wrong expected version`.
         public var description: String { base.rawValue }

@@ -29,6 +29,11 @@ public struct SimpleSQLiteDialect: StoreDialect {
     /// The value itself: times are integers of microseconds.
     public func microseconds(_ value: any SQLExpression) -> any SQLExpression { value }
 
+    /// The Julian day of `now`, as microseconds since 1970.
+    public var currentMicroseconds: any SQLExpression {
+        SQLRaw("CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)")
+    }
+
     /// `json_extract(value, '$.key')`.
     public func jsonText(_ value: any SQLExpression, key: String) -> any SQLExpression {
         SQLFunction("json_extract", args: value, SQLLiteral.string("$." + key))
