@@ -20,6 +20,16 @@ extension EventBrowser {
             }
         }
         let head = status.head
+        let now = Date()
+        func leases(_ leases: [Lease]) -> [[String: Any]] {
+            leases.map { lease in
+                [
+                    "partition": lease.partition, "partitioned": leases.count > 1, "holder": lease.holder ?? "nobody",
+                    "state": lease.holder == nil ? "released" : lease.expiresAt < now ? "expired" : "held",
+                    "heartbeat": lease.heartbeatAt.formatted(.iso8601), "failovers": lease.failovers,
+                ]
+            }
+        }
         var rebuilding = false
         let projections: [[String: Any]] = status.projections.map { projection in
             var row: [String: Any] = [
@@ -31,7 +41,7 @@ extension EventBrowser {
                 "errorLink": projection.errorPosition.map { "\(base)/positions/\($0)" } ?? "",
                 "parked": projection.parkedEvents, "parkedEvents": parked(projection.name),
                 "canRetry": mayOperate && (projection.state == .failing || projection.state == .degraded),
-                "canRebuild": mayOperate, "name_segment": BrowserPage.segment(projection.name),
+                "canRebuild": mayOperate, "name_segment": BrowserPage.segment(projection.name), "leases": leases(projection.leases),
             ]
             if let position = projection.rebuildPosition {
                 row["rebuild"] = "online rebuild at position \(position) of \(head) (\(head > 0 ? position * 100 / head : 100) %)"
@@ -59,6 +69,7 @@ extension EventBrowser {
             row["parkedEvents"] = parked(reactor.name)
             row["canRetry"] = mayOperate && !healthy
             row["name_segment"] = BrowserPage.segment(reactor.name)
+            row["leases"] = leases(reactor.leases)
             return row
         }
         let notice = request.uri.queryParameters["notice"].map(String.init)

@@ -51,7 +51,7 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         if !healthy { throw Self.needsAttention }
     }
 
-    static func tables(_ status: ReadSideStatus) -> String {
+    static func tables(_ status: ReadSideStatus, now: Date = Date()) -> String {
         var projections = TextTable(header: ["PROJECTION", "MODE", "VERSION", "CHECKPOINT", "LAG", "STATE", "PARKED", "LAST ERROR"])
         for projection in status.projections {
             var version = "\(projection.version)"
@@ -73,7 +73,25 @@ public struct StatusCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
         var sections = ["Head position: \(status.head)"]
         if !status.projections.isEmpty { sections.append(projections.rendered) }
         if !status.reactors.isEmpty { sections.append(reactors.rendered) }
+        let leases = Self.leases(status, now: now)
+        if !leases.rows.isEmpty { sections.append(leases.rendered) }
         return sections.joined(separator: "\n\n")
+    }
+
+    /// Which node runs each async projection and reactor, by partition.
+    static func leases(_ status: ReadSideStatus, now: Date) -> TextTable {
+        var table = TextTable(header: ["RUNS", "PARTITION", "HOLDER", "LEASE", "HEARTBEAT", "FAILOVERS"])
+        let consumers = status.projections.map { ($0.name, $0.leases) } + status.reactors.map { ($0.name, $0.leases) }
+        for (name, leases) in consumers {
+            for lease in leases {
+                let state = lease.holder == nil ? "released" : lease.expiresAt < now ? "expired" : "held"
+                table.rows.append([
+                    name, "\(lease.partition)", lease.holder ?? "-", state,
+                    lease.heartbeatAt.formatted(.iso8601), "\(lease.failovers)",
+                ])
+            }
+        }
+        return table
     }
 
     /// `2`, `2 (1 skipped)`, or nothing.

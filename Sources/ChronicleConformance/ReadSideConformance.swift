@@ -99,6 +99,16 @@ struct ReadSideConformance: Sendable {
         /// correlation id, newest first and paged.
         case findsStoredEventsByWhatOperatorsLookFor
 
+        /// Two nodes on one database: one runs each projection and reactor, the other stands
+        /// by; every event is applied and mailed once; shutdown releases the leases.
+        case runsEachConsumerOnOneNode
+        /// A lease another node holds unexpired is left alone; once expired (its holder died),
+        /// it is taken over and the failover counted.
+        case takesOverAnExpiredLease
+        /// A node whose lease another node took commits no more batches, even before its own
+        /// heartbeat tells it: each batch checks the lease in its transaction.
+        case commitsNothingUnderALeaseItLost
+
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
     }
@@ -142,6 +152,9 @@ struct ReadSideConformance: Sendable {
             case .refusesAppendsThatSkipInlineProjections: try await suite.refusesAppendsThatSkipInlineProjections()
             case .refusesTablesNotDefinedForTheDialect: try await suite.refusesTablesNotDefinedForTheDialect()
             case .findsStoredEventsByWhatOperatorsLookFor: try await suite.findsStoredEventsByWhatOperatorsLookFor()
+            case .runsEachConsumerOnOneNode: try await suite.runsEachConsumerOnOneNode()
+            case .takesOverAnExpiredLease: try await suite.takesOverAnExpiredLease()
+            case .commitsNothingUnderALeaseItLost: try await suite.commitsNothingUnderALeaseItLost()
             }
         }
     }

@@ -9,19 +9,32 @@ extension ReadSide {
     /// Follows the log with every async projection and every reactor until cancelled or shut
     /// down.
     ///
+    /// Each runs only while this node holds its lease (``Lease``): on several nodes sharing a
+    /// database, one node runs each projection and reactor and the others stand by, taking over
+    /// within ``Configuration/leaseDuration`` plus ``Configuration/leaseRenewal`` when its
+    /// holder dies or loses the database. On shutdown, this node releases its leases.
+    ///
     /// Each projection and reactor runs on its own. One whose handler fails at an event keeps
     /// the events before it, logs and records the failure for ``status()``, and then does what
     /// its ``ErrorPolicy`` says: retries the event with a growing delay (never skipping it), or,
     /// after the attempts its policy allows, parks it and goes on. The others go on meanwhile. A
     /// database that is unavailable is retried the same way, and never parks an event. Runners
     /// read when the store signals an append, and at least every ``Configuration/pollInterval``.
+    ///
+    /// - Throws: `EventStoreError.Code.inUseByAnotherProcess` on a store that serves one process
+    ///   at a time (SQLite) when another process runs a read side on it.
     public func run() async throws {
         let asyncProjections = projections.filter { $0.mode == .async }
         let wakeups = (asyncProjections.map(\.name) + reactors.map(\.name)).map { _ in Wakeup() }
         guard !wakeups.isEmpty else { return }
+        let release = try await database.claimRunners(by: configuration.node)
+        defer { release?() }
         let notifications = database.appendNotifications()
+        let node = configuration.node
+        let held = HeldLeases()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                group.addTask { await self.beat(held) }
                 group.addTask {
                     for await _ in notifications {
                         for wakeup in wakeups { await wakeup.signal() }
@@ -29,12 +42,16 @@ extension ReadSide {
                 }
                 for (projection, wakeup) in zip(asyncProjections, wakeups) {
                     group.addTask {
-                        await self.follow(name: projection.name, wakeup: wakeup) { try await self.applyNextBatch(of: projection, failed: $0) }
+                        await self.lead(projection.name, partition: 0, held: held, wakeup: wakeup) {
+                            try await self.applyNextBatch(of: projection, failed: $0, lease: LeaseHold(consumer: projection.name, partition: 0, node: node))
+                        }
                     }
                 }
                 for (reactor, wakeup) in zip(reactors, wakeups.dropFirst(asyncProjections.count)) {
                     group.addTask {
-                        await self.follow(name: reactor.name, wakeup: wakeup) { try await self.reactToNextBatch(of: reactor, failed: $0) }
+                        await self.lead(reactor.name, partition: 0, held: held, wakeup: wakeup) {
+                            try await self.reactToNextBatch(of: reactor, failed: $0, lease: LeaseHold(consumer: reactor.name, partition: 0, node: node))
+                        }
                     }
                 }
             }
@@ -43,7 +60,7 @@ extension ReadSide {
 
     /// Repeats a batch step until cancelled: waiting when caught up, retrying with a growing
     /// delay when it fails, and counting the failures at each event for the error policy.
-    private func follow(name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int) async {
+    func follow(name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int) async {
         var failed = FailedAttempts()
         var failures = 0
         // Whether a failure may be recorded: one of this runner's, one recorded by a step that
@@ -62,6 +79,9 @@ extension ReadSide {
                 if read == 0 {
                     await wakeup.wait(upTo: configuration.pollInterval)
                 }
+            } catch let lost as LeaseLost {
+                configuration.logger.warning("Lost the lease to another node; standing by", metadata: ["name": "\(name)", "error": "\(lost)"])
+                return
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
@@ -121,12 +141,13 @@ extension ReadSide {
     ///
     /// - Throws: The failure the batch stopped at (after keeping the events before it), or the
     ///   database's error.
-    func applyNextBatch(of projection: RegisteredProjection, failed: FailedAttempts = FailedAttempts()) async throws -> Int {
+    func applyNextBatch(of projection: RegisteredProjection, failed: FailedAttempts = FailedAttempts(), lease: LeaseHold? = nil) async throws -> Int {
         let row = try await liveRow(of: projection)
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard !events.isEmpty else { return 0 }
         let dialect = database.dialect
         let stoppedAt = try await database.withWriteTransaction(locking: projection.name) { sql -> ReadSideError? in
+            if let lease { try await Leases.check(lease, on: sql) }
             // Another instance may have applied some of the batch meanwhile: start after its checkpoint.
             let current = try await self.liveRow(of: projection, on: sql)
             let now = configuration.now()
@@ -167,7 +188,7 @@ extension ReadSide {
     /// Runs a reactor on the next batch of the log. Each effect is followed by its receipt and
     /// the checkpoint, in one transaction; an effect with a receipt is not run again. An effect
     /// that fails is retried, or parked by the reactor's policy. Returns how many events it read.
-    func reactToNextBatch(of reactor: RegisteredReactor, failed: FailedAttempts = FailedAttempts()) async throws -> Int {
+    func reactToNextBatch(of reactor: RegisteredReactor, failed: FailedAttempts = FailedAttempts(), lease: LeaseHold? = nil) async throws -> Int {
         let row = try await database.withReadConnection { sql in try await Bookkeeping.reactor(reactor.name, on: sql) }
         guard let row else {
             throw ReadSideError(code: .notMigrated, message: "Reactor \(reactor.name) is not registered yet. Migrate it first.", name: reactor.name)
@@ -175,11 +196,12 @@ extension ReadSide {
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard let last = events.last else { return 0 }
         for event in events where reactor.handlers.handles(event.eventType) {
-            if let failure = try await react(to: event, with: reactor) {
+            if let failure = try await react(to: event, with: reactor, lease: lease) {
                 let attempts = failed.count(at: event.position) + 1
                 let action = reactor.errorPolicy.action(afterFailedAttempts: attempts)
                 guard action != .retryLater else { throw failure }
                 try await database.withWriteTransaction(locking: nil) { sql in
+                    if let lease { try await Leases.check(lease, on: sql) }
                     try await Bookkeeping.park(
                         event, by: reactor.name, generation: 0, error: failure.message, attempts: attempts, skipped: action == .skip,
                         at: configuration.now(), on: sql)
@@ -191,6 +213,7 @@ extension ReadSide {
             }
         }
         try await database.withWriteTransaction(locking: nil) { sql in
+            if let lease { try await Leases.check(lease, on: sql) }
             try await Bookkeeping.advance(reactor: reactor.name, to: last.position, at: configuration.now(), on: sql)
         }
         return events.count
@@ -200,7 +223,7 @@ extension ReadSide {
     /// the receipt and the checkpoint. Returns the handler's failure instead of throwing it.
     ///
     /// - Throws: The database's errors, and cancellation.
-    func react(to event: RecordedEvent, with reactor: RegisteredReactor) async throws -> ReadSideError? {
+    func react(to event: RecordedEvent, with reactor: RegisteredReactor, lease: LeaseHold? = nil) async throws -> ReadSideError? {
         let done = try await database.withReadConnection { sql in
             try await Bookkeeping.hasReceipt(reactor: reactor.name, eventID: event.id, on: sql)
         }
@@ -218,6 +241,7 @@ extension ReadSide {
         }
         do {
             try await database.withWriteTransaction(locking: nil) { sql in
+                if let lease { try await Leases.check(lease, on: sql) }
                 if !done {
                     do {
                         try await writes.run(on: sql)

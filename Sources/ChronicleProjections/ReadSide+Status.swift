@@ -11,14 +11,14 @@ extension ReadSide {
     public func status() async throws -> ReadSideStatus {
         try await checkMigrated()
         let head = try await database.headPosition()
-        let (projectionRows, rebuildRows, reactorRows, parked) = try await database.withReadConnection { sql in
+        let (projectionRows, rebuildRows, reactorRows, parked, leases) = try await database.withReadConnection { sql in
             var rebuilds: [RebuildRow] = []
             for projection in projections {
                 if let rebuild = try await Bookkeeping.rebuild(projection.name, on: sql) { rebuilds.append(rebuild) }
             }
             return (
                 try await Bookkeeping.projections(on: sql), rebuilds, try await Bookkeeping.reactors(on: sql),
-                try await Bookkeeping.parkedEvents(of: nil, on: sql)
+                try await Bookkeeping.parkedEvents(of: nil, on: sql), try await Leases.all(on: sql)
             )
         }
         func count(_ consumer: String, generation: Int, _ state: ParkedEvent.State) -> Int {
@@ -46,7 +46,8 @@ extension ReadSide {
                 lag: projection.mode == .async ? row.map { max(0, head - $0.position) } : nil,
                 lastError: row?.lastError, errorPosition: row?.errorPosition, failedAt: row?.failedAt.map(Bookkeeping.date),
                 rebuildPosition: rebuildRows.first { $0.name == projection.name }?.position, errorPolicy: projection.errorPolicy,
-                parkedEvents: parkedEvents, skippedEvents: count(projection.name, generation: generation, .skipped), state: state)
+                parkedEvents: parkedEvents, skippedEvents: count(projection.name, generation: generation, .skipped), state: state,
+                leases: projection.mode == .async ? leases[projection.name] ?? [] : [])
         }
         let reactorStatus = reactors.map { reactor in
             let row = reactorRows.first { $0.name == reactor.name }
@@ -57,7 +58,7 @@ extension ReadSide {
                 name: reactor.name, checkpoint: row?.position, registeredPosition: row?.registeredPosition,
                 lag: row.map { max(0, head - $0.position) }, lastError: row?.lastError, errorPosition: row?.errorPosition,
                 failedAt: row?.failedAt.map(Bookkeeping.date), errorPolicy: reactor.errorPolicy, parkedEvents: parkedEvents,
-                skippedEvents: count(reactor.name, generation: 0, .skipped), state: state)
+                skippedEvents: count(reactor.name, generation: 0, .skipped), state: state, leases: leases[reactor.name] ?? [])
         }
         return ReadSideStatus(head: head, projections: projectionStatus, reactors: reactorStatus)
     }

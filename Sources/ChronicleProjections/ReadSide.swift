@@ -45,6 +45,15 @@ public struct ReadSide: Service, Sendable {
         public var logger: Logger
         /// How commands executed by reactors are run.
         public var aggregates: Aggregates.Configuration
+        /// This node's name in `chronicle_leases`: unique among the processes that run read
+        /// sides on one database. Default: the host's name and the process id.
+        public var node: String
+        /// How long a lease lasts without a heartbeat: after it, another node takes over the
+        /// consumer of a holder that died or lost the database. Default: 4 s.
+        public var leaseDuration: Duration
+        /// How often a holder renews its leases, and a node standing by tries to take them.
+        /// Another node takes over within ``leaseDuration`` plus this. Default: 1 s.
+        public var leaseRenewal: Duration
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
@@ -54,9 +63,16 @@ public struct ReadSide: Service, Sendable {
             maximumRetryDelay: Duration = .seconds(30),
             now: @escaping @Sendable () -> Date = Date.init,
             logger: Logger = Logger(label: "chronicle.read-side", factory: { _ in SwiftLogNoOpLogHandler() }),
-            aggregates: Aggregates.Configuration = Aggregates.Configuration()
+            aggregates: Aggregates.Configuration = Aggregates.Configuration(),
+            node: String = ReadSide.Configuration.defaultNode,
+            leaseDuration: Duration = .seconds(4),
+            leaseRenewal: Duration = .seconds(1)
         ) {
             precondition(batchSize > 0 && rebuildBatchSize > 0, "Batches hold at least one event.")
+            precondition(!node.isEmpty, "A node has a name.")
+            precondition(
+                leaseRenewal > .zero && leaseDuration >= leaseRenewal * 2,
+                "A lease lasts at least two renewals, so that one late heartbeat does not lose it.")
             self.batchSize = batchSize
             self.rebuildBatchSize = rebuildBatchSize
             self.pollInterval = pollInterval
@@ -64,6 +80,14 @@ public struct ReadSide: Service, Sendable {
             self.now = now
             self.logger = logger
             self.aggregates = aggregates
+            self.node = node
+            self.leaseDuration = leaseDuration
+            self.leaseRenewal = leaseRenewal
+        }
+
+        /// The host's name and the process id, as `host/1234`.
+        public static var defaultNode: String {
+            "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
         }
     }
 

@@ -91,9 +91,11 @@ public struct ProjectionStatus: Sendable, Codable, Equatable {
     public var skippedEvents: Int
     /// What the projection can do now.
     public var state: State
+    /// Which node runs it (async projections), a lease per partition; empty until a node ran it.
+    public var leases: [Lease] = []
 
     private enum CodingKeys: String, CodingKey {
-        case name, mode, version, checkpoint, lag, state
+        case name, mode, version, checkpoint, lag, state, leases
         case builtVersion = "built_version", lastError = "last_error", errorPosition = "error_position"
         case failedAt = "failed_at", rebuildPosition = "rebuild_position", errorPolicy = "error_policy"
         case parkedEvents = "parked_events", skippedEvents = "skipped_events"
@@ -136,9 +138,11 @@ public struct ReactorStatus: Sendable, Codable, Equatable {
     public var skippedEvents: Int
     /// What the reactor can do now.
     public var state: State
+    /// Which node runs it, a lease per partition; empty until a node ran it.
+    public var leases: [Lease] = []
 
     private enum CodingKeys: String, CodingKey {
-        case name, checkpoint, lag, state
+        case name, checkpoint, lag, state, leases
         case registeredPosition = "registered_position", lastError = "last_error", errorPosition = "error_position"
         case failedAt = "failed_at", errorPolicy = "error_policy", parkedEvents = "parked_events", skippedEvents = "skipped_events"
     }

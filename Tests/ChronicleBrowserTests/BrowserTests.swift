@@ -77,6 +77,9 @@ struct BrowserTests {
                     try await browser.click("tr[data-name='order-items'] button.retry")
                     try await browser.waitFor("#notice", containing: "Retried: 1 handled, 0 failed again.")
                     try await browser.waitFor("tr[data-name='order-items'] .state", containing: "live")
+                    // The node running it: this process, holding the projection's lease.
+                    let runBy = try await browser.text("tr[data-name='order-items'] .leases")
+                    #expect(runBy.contains("/\(ProcessInfo.processInfo.processIdentifier)") && runBy.contains("held") && runBy.contains("0 failover(s)"), "\(runBy)")
                     try await browser.screenshot("browser-6-projection-retried")
                 }
             }

@@ -32,9 +32,11 @@ import TestSupport
         let stored = #"""
             {"head": 9, "problems": [], "projections": [{"name": "counters", "mode": "async", "version": 2, "built_version": 2,
              "checkpoint": 4, "lag": 5, "state": "failing", "last_error": "boom", "error_position": 5, "failed_at": "2026-12-02T10:00:00Z",
-             "error_policy": "park after 3 attempts", "parked_events": 0, "skipped_events": 1}],
+             "error_policy": "park after 3 attempts", "parked_events": 0, "skipped_events": 1,
+             "leases": [{"partition": 0, "holder": "web-1/42", "acquired_at": "2026-12-02T09:00:00Z", "heartbeat_at": "2026-12-02T10:00:00Z",
+             "expires_at": "2026-12-02T10:00:04Z", "failovers": 2}]}],
              "reactors": [{"name": "mailer", "registered_position": 0, "checkpoint": 9, "lag": 0, "state": "live", "error_policy": "stop",
-             "parked_events": 0, "skipped_events": 0}]}
+             "parked_events": 0, "skipped_events": 0, "leases": []}]}
             """#
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -42,6 +44,7 @@ import TestSupport
         #expect(status.projections.first?.errorPolicy == .park(afterAttempts: 3) && status.projections.first?.state == .failing)
         #expect(status.reactors.first?.errorPolicy == .stop && status.reactors.first?.registeredPosition == 0)
         #expect(status.problems == ["Projection counters is failing at event 5: boom."])
+        #expect(status.projections.first?.leases.first?.holder == "web-1/42" && status.projections.first?.leases.first?.failovers == 2)
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

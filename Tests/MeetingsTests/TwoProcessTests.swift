@@ -7,12 +7,40 @@ import NIOCore
 import TestSupport
 import Testing
 
-/// Two `meetings` servers, real processes, on one database: concurrent commands on one meeting
-/// without `If-Match` all succeed. Each server queues its own; the conflicts between the two
-/// are decided again after a backoff and never reach a client.
+/// Two `meetings` servers, real processes, on one PostgreSQL database: concurrent commands on
+/// one meeting without `If-Match` all succeed. Each server queues its own; the conflicts between
+/// the two are decided again after a backoff and never reach a client. On SQLite, which serves
+/// one process, the second server is refused.
 @Suite("Meetings: two processes on one meeting")
 struct TwoProcessTests {
-    @Test(arguments: Backend.available)
+    @Test func aSecondServerOnOneSQLiteFileIsRefusedNamingTheFirst() async throws {
+        try await Backend.sqlite.withDatabase { database in
+            let migrated = try await ChildProcess.run("meetings", ["migrate", "--database-url", database])
+            #expect(migrated.status == 0, "\(migrated)")
+            let environment = ["MEETINGS_TOKEN_SECRET": "two processes share this secret, long enough", "LOG_LEVEL": "error"]
+            let ports = try [FreePort.next(), FreePort.next()]
+            let first = try ChildProcess.start("meetings", ["serve", "--database-url", database, "--port", String(ports[0])], environment: environment)
+            do {
+                try await Self.waitUntilServing(ports[0])
+                let second = try ChildProcess.start("meetings", ["serve", "--database-url", database, "--port", String(ports[1])], environment: environment)
+                let refused = try await second.wait()
+                #expect(refused.status != 0, "\(refused)")
+                #expect(
+                    refused.errors.contains("runs the projections and reactors of the SQLite database")
+                        && refused.errors.contains("use PostgreSQL for several nodes"),
+                    "\(refused)")
+                let health = try await Self.request(ports[0], .get, "/health")
+                #expect(health.status == .ok, "the first server goes on")
+            } catch {
+                let printed = (try? await first.stop()).map { "\($0)" } ?? ""
+                throw TestSupportError("\(error)\nThe first server printed:\n\(printed)")
+            }
+            let run = try await first.stop()
+            #expect(run.status == 0, "\(run)")
+        }
+    }
+
+    @Test(arguments: Backend.available.filter { $0 != .sqlite })
     func concurrentCommandsAcrossProcessesNeverAnswer409(_ backend: Backend) async throws {
         try await backend.withDatabase { database in
             let migrated = try await ChildProcess.run("meetings", ["migrate", "--database-url", database])

@@ -71,11 +71,32 @@ public enum ChildProcess: Sendable {
         public func kill() async throws -> Run {
             Glibc.kill(pid, SIGKILL)
             let status = await ChildProcess.exitStatus(of: pid)
+            return finished(status: status)
+        }
+
+        /// What the ended process printed; its output files are removed.
+        private func finished(status: Int32) -> Run {
             defer { try? FileManager.default.removeItem(at: directory) }
             return Run(
                 status: status,
                 output: (try? String(contentsOf: directory.appendingPathComponent("stdout"), encoding: .utf8)) ?? "",
                 errors: (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "")
+        }
+
+        /// The process's id.
+        public var processID: Int32 { pid }
+
+        /// Sends the process a signal: `SIGSTOP` freezes it (as a long pause or a lost network
+        /// would, to the database), `SIGCONT` lets it go on.
+        public func signal(_ signal: Int32) {
+            Glibc.kill(pid, signal)
+        }
+
+        /// Waits until the process ends by itself and returns how it ended and what it printed.
+        @discardableResult
+        public func wait() async throws -> Run {
+            let status = await ChildProcess.exitStatus(of: pid)
+            return finished(status: status)
         }
 
         /// Ends the process and returns how it ended and what it printed.
@@ -88,11 +109,7 @@ public enum ChildProcess: Sendable {
             }
             let status = await ChildProcess.exitStatus(of: pid)
             killer.cancel()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            return Run(
-                status: status,
-                output: (try? String(contentsOf: directory.appendingPathComponent("stdout"), encoding: .utf8)) ?? "",
-                errors: (try? String(contentsOf: directory.appendingPathComponent("stderr"), encoding: .utf8)) ?? "")
+            return finished(status: status)
         }
     }
 
