@@ -9,9 +9,7 @@ extension PostgresEventStore {
     /// `postgres://user:password@host:port/database?sslmode=prefer&search_path=app` (or
     /// `postgresql://`). The port defaults to 5432, the database to the user name, `sslmode` to
     /// `prefer`; `search_path`, when given, is the schema (or comma-separated schemas) the
-    /// store's tables are created and found in. `idle_in_transaction_session_timeout` (default
-    /// `10s`) is how long PostgreSQL keeps a session that stopped in the middle of a transaction
-    /// (a frozen or cut-off node) before ending it and letting its locks go; `0` waits for ever.
+    /// store's tables are created and found in.
     ///
     /// - Throws: `EventStoreError.Code.invalidInput` naming what is wrong with the URL.
     public static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
@@ -40,8 +38,6 @@ extension PostgresEventStore {
         var database: String
         var tls: TLSMode
         var searchPath: String?
-        /// PostgreSQL's `idle_in_transaction_session_timeout` for the store's sessions.
-        var idleInTransactionTimeout = "10s"
 
         /// Reads a connection URL.
         ///
@@ -74,12 +70,6 @@ extension PostgresEventStore {
                 guard !searchPath.isEmpty else { throw refuse("has an empty search_path") }
                 self.searchPath = searchPath
             }
-            if let timeout = parameters["idle_in_transaction_session_timeout"] {
-                guard timeout.range(of: #"^[0-9]+(ms|s|min)?$"#, options: .regularExpression) != nil else {
-                    throw refuse("has idle_in_transaction_session_timeout=\(timeout); use a number with ms, s or min")
-                }
-                idleInTransactionTimeout = timeout
-            }
             self.host = host
             self.port = components.port ?? 5432
             self.user = user.removingPercentEncoding ?? user
@@ -104,7 +94,7 @@ extension PostgresEventStore {
 
         /// The session settings every connection starts with.
         var startupParameters: [(String, String)] {
-            [("idle_in_transaction_session_timeout", idleInTransactionTimeout)] + (searchPath.map { [("search_path", $0)] } ?? [])
+            searchPath.map { [("search_path", $0)] } ?? []
         }
 
         /// The configuration of one direct connection, the same as the pool's.

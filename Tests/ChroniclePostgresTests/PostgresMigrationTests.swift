@@ -127,27 +127,17 @@ struct PostgresURLTests {
         #expect(configuration.port == 5432)
         #expect(configuration.database == "chronicle")
         #expect(configuration.password == nil)
-        #expect(configuration.options.additionalStartupParameters.map { "\($0.0)=\($0.1)" } == ["idle_in_transaction_session_timeout=10s"])
+        #expect(configuration.options.additionalStartupParameters.isEmpty)
     }
 
     @Test func readsTheSearchPath() throws {
         let configuration = try PostgresEventStore.clientConfiguration(url: "postgres://chronicle@127.0.0.1/events?search_path=meetings")
-        #expect(
-            configuration.options.additionalStartupParameters.map { "\($0.0)=\($0.1)" }
-                == ["idle_in_transaction_session_timeout=10s", "search_path=meetings"])
-    }
-
-    /// A session frozen in the middle of a transaction (a node stopped, or cut off) is ended
-    /// after this long, so that its locks do not keep the nodes that take over waiting.
-    @Test func readsTheIdleInTransactionTimeout() throws {
-        let configuration = try PostgresEventStore.clientConfiguration(url: "postgres://chronicle@127.0.0.1/events?idle_in_transaction_session_timeout=2500ms")
-        #expect(configuration.options.additionalStartupParameters.map { "\($0.0)=\($0.1)" } == ["idle_in_transaction_session_timeout=2500ms"])
+        #expect(configuration.options.additionalStartupParameters.map { "\($0.0)=\($0.1)" } == ["search_path=meetings"])
     }
 
     @Test(arguments: [
         "mysql://user@host/db", "postgres://host/db", "postgres://user@/db", "not a url",
         "postgres://user@host/db?sslmode=sometimes", "postgres://user@host/db?search_path=",
-        "postgres://user@host/db?idle_in_transaction_session_timeout=soon",
     ])
     func refusesMalformedURLs(_ url: String) {
         let error = #expect(throws: EventStoreError.self) { try PostgresEventStore.clientConfiguration(url: url) }
