@@ -14,11 +14,14 @@ extension SQLiteEventStore: SQLEventStore {
     ///
     /// SQLite has one writer at a time, so every write transaction of this process excludes
     /// every other: the projection lock needs nothing more.
+    ///
+    /// A task cancelled while it waits for the writer (its deadline passed, or its caller went
+    /// away) stops waiting at once with `CancellationError`, and its work never runs.
     public func withWriteTransaction<Result: Sendable>(
         locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await writeLock.withLock(waitingAtMost: configuration.writerTimeout) {
+            return try await writeLock.withLock(waitingAtMost: configuration.writerTimeout, untilCancelled: true) {
                 try await self.inTransaction { try await work(self.sql(on: self.writer)) }
             }
         } catch {

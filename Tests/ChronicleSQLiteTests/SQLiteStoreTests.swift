@@ -3,6 +3,7 @@ import ChronicleMigrations
 import ChronicleSQL
 import ChronicleSQLite
 import Foundation
+import SQLKit
 import SQLiteNIO
 import Testing
 
@@ -159,6 +160,43 @@ struct SQLiteStoreTests {
                 let result = try await store.append(Array(failing.dropLast()), to: stream, expected: .noEvents)
                 #expect(result.events.map(\.version) == Array(1...1_200))
                 #expect(try await store.readStream(stream) == result.events)
+            }
+        }
+    }
+
+    /// A write transaction whose task is cancelled while it waits for the writer (a readiness
+    /// check past its deadline, a request whose client went away) leaves the queue at once and
+    /// writes nothing, instead of writing later for nobody and holding up the writes behind it.
+    @Test func aWriteCancelledWhileWaitingForTheWriterLeavesAtOnceAndWritesNothing() async throws {
+        try await withTemporaryDirectory { directory in
+            try await Self.withStore(at: directory.appendingPathComponent("events.sqlite").path) { store in
+                try await store.withWriteTransaction(locking: nil) { sql in try await sql.raw("CREATE TABLE marks (n INTEGER)").run() }
+                let (held, holding) = AsyncStream<Void>.makeStream()
+                let (letGo, release) = AsyncStream<Void>.makeStream()
+                let holder = Task {
+                    try await store.withWriteTransaction(locking: nil) { sql in
+                        try await sql.raw("INSERT INTO marks VALUES (1)").run()
+                        holding.yield()
+                        for await _ in letGo { break }
+                    }
+                }
+                for await _ in held { break }
+                let waiter = Task {
+                    try await store.withWriteTransaction(locking: nil) { sql in try await sql.raw("INSERT INTO marks VALUES (2)").run() }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                waiter.cancel()
+                // The holder still holds the writer: only leaving the queue ends the wait now
+                // (else it ends in the writer timeout's error, 5 s on).
+                let outcome = await waiter.result
+                #expect(throws: CancellationError.self, "\(outcome)") { try outcome.get() }
+                release.yield()
+                try await holder.value
+                try await store.withWriteTransaction(locking: nil) { sql in try await sql.raw("INSERT INTO marks VALUES (3)").run() }
+                let marks = try await store.withReadConnection { sql in
+                    try await sql.raw("SELECT n FROM marks ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+                }
+                #expect(marks == [1, 3], "the cancelled write wrote nothing, and the writer serves on")
             }
         }
     }
