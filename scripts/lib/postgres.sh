@@ -2,9 +2,9 @@
 #
 # Source this file, then call `start_postgres` (add `durable` to keep fsync and synchronous
 # commits on, as benchmarks need): it exports CHRONICLE_POSTGRES_URL. `start_outage_postgres`
-# starts a second cluster that the fault tests stop, pause and fill (see below). An EXIT trap
-# stops every cluster started and deletes its files, whether the script succeeds, fails or is
-# interrupted. When initdb and pg_ctl are missing it installs PostgreSQL with apt-get (as root),
+# starts a second cluster that the fault tests stop, pause and fill, and `start_standby` a hot
+# standby of the last cluster started (see below). An EXIT trap stops every cluster started and
+# deletes its files, whether the script succeeds, fails or is interrupted. When initdb and pg_ctl are missing it installs PostgreSQL with apt-get (as root),
 # without letting the package create or start a cluster of its own.
 
 source "$(dirname "${BASH_SOURCE[0]}")/root.sh"
@@ -33,6 +33,20 @@ chronicle_pg_find_binaries() {
             return 0
         fi
     done
+    return 1
+}
+
+# Prints the path of a PostgreSQL client tool (psql, pg_basebackup): beside the server's binaries,
+# on the PATH, or in the packaged versions' directories.
+chronicle_pg_tool() {
+    local candidate
+    for candidate in "$chronicle_pg_bin/$1" "$(command -v "$1" 2>/dev/null)" $(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V -r); do
+        if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "PostgreSQL's $1 cannot be found." >&2
     return 1
 }
 
@@ -173,4 +187,40 @@ EOF
     export CHRONICLE_OUTAGE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
     export CHRONICLE_OUTAGE_POSTGRES_CONTROL="$dir/control"
     export CHRONICLE_POSTGRES_OWNER="$chronicle_pg_user"
+}
+
+# A hot standby of the cluster `start_postgres` started last, made with `pg_basebackup -R`: it
+# streams that cluster's WAL and answers read-only queries, on a port of its own. Exports
+# CHRONICLE_STANDBY_POSTGRES_URL. Stopped on exit with the others.
+start_standby() {
+    local primary_dir="$chronicle_pg_dir" primary_port="$chronicle_pg_port"
+    [ -n "$primary_port" ] || { echo "start_standby: start a primary first" >&2; return 1; }
+    local dir
+    dir="$(mktemp -d /tmp/chronicle-pg-standby.XXXXXX)"
+    chronicle_pg_dirs+=("$dir")
+    chmod 755 "$dir"
+    [ "$(id -u)" -eq 0 ] && chown "$chronicle_pg_user" "$dir"
+    local basebackup
+    basebackup="$(chronicle_pg_tool pg_basebackup)" || return 1
+    chronicle_pg_as_owner "$basebackup" -h 127.0.0.1 -p "$primary_port" -U chronicle \
+        -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 || {
+        cat "$dir/basebackup.log" >&2
+        return 1
+    }
+    # The primary's settings, but its own socket directory and port.
+    local settings port
+    settings="$(sed -e "s| -c port=[0-9]*||" -e "s|unix_socket_directories=[^ ]*|unix_socket_directories=$dir|" "$primary_dir/settings")"
+    for _ in 1 2 3 4 5; do
+        port="$(chronicle_pg_free_port)" || break
+        echo "$settings -c port=$port" >"$dir/settings"
+        if chronicle_pg_as_owner "$chronicle_pg_bin/pg_ctl" -D "$dir/data" -w -t 60 \
+            -l "$dir/postgres.log" -o "$settings -c port=$port" start >/dev/null 2>&1; then
+            echo "Started a hot standby of 127.0.0.1:$primary_port on 127.0.0.1:$port." >&2
+            export CHRONICLE_STANDBY_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
+            return 0
+        fi
+    done
+    echo "The standby did not start:" >&2
+    tail -n 20 "$dir/postgres.log" >&2 || true
+    return 1
 }
