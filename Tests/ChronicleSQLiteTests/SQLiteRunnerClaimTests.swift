@@ -50,7 +50,7 @@ import Testing
                 #expect(refused?.code == .inUseByAnotherProcess, "\(String(describing: refused))")
                 #expect(refused?.message.contains("first-node") == true && refused?.message.contains(path) == true, "names the holder and the file: \(String(describing: refused))")
                 // The second store's appends and commands are fine: only its read side is refused.
-                try await running.eventStore.append([Noted(text: "one")], to: Self.stream, expected: .any)
+                try await second.append([Noted(text: "one")], to: Self.stream, expected: .any)
                 try await Self.waitUntilCounted(1, by: running)
 
                 runner.cancel()
