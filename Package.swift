@@ -378,7 +378,10 @@ let package = Package(
             dependencies: [
                 "ChronicleConformance", "ChronicleMigrations", "ChronicleProjections", "ChronicleSQL", "ChronicleSQLite", "ChronicleTesting",
                 "ExampleDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),

@@ -89,8 +89,12 @@ public final class SQLiteEventStore: EventStore {
     /// The configuration the store was opened with.
     public let configuration: Configuration
 
-    let writer: SQLiteConnection
-    let reader: SQLiteConnection
+    /// The connection every write of the process goes through, one at a time.
+    var writer: SQLiteConnection { writerConnection.connection }
+    /// The connection reads go through; in the write-ahead log, it never waits for the writer.
+    var reader: SQLiteConnection { readerConnection.connection }
+    private let writerConnection: DedicatedConnection
+    private let readerConnection: DedicatedConnection
     let writeLock = AsyncLock()
     /// Whether ``close()`` has run; read and written under `writeLock` only.
     private let closing = Closing()
@@ -118,15 +122,16 @@ public final class SQLiteEventStore: EventStore {
         self.configuration = configuration
         self.runnerLock = RunnerLock(database: configuration.path)
         let writer = try await Self.connect(configuration)
-        let reader: SQLiteConnection
+        let reader: DedicatedConnection
         do {
             reader = try await Self.connect(configuration)
         } catch {
             try? await writer.close()
+            writer.endThread()
             throw error
         }
-        self.writer = writer
-        self.reader = reader
+        self.writerConnection = writer
+        self.readerConnection = reader
         if configuration.migratesOnOpen {
             do {
                 try await migrate()
@@ -138,13 +143,20 @@ public final class SQLiteEventStore: EventStore {
     }
 
     /// A store let go without ``close()`` (an error thrown before it, say) closes its
-    /// connections in the background rather than leaving them open.
+    /// connections in the background rather than leaving them open. Either way, the threads
+    /// of its connections end.
     deinit {
-        guard !closing.isClosed else { return }
-        let (reader, writer) = (self.reader, self.writer)
+        let (reader, writer) = (readerConnection, writerConnection)
+        guard !closing.isClosed else {
+            reader.endThread()
+            writer.endThread()
+            return
+        }
         Task {
             try? await reader.close()
             try? await writer.close()
+            reader.endThread()
+            writer.endThread()
         }
     }
 
@@ -154,12 +166,12 @@ public final class SQLiteEventStore: EventStore {
         try await writeLock.withLock {
             guard !self.closing.isClosed else { return }
             self.closing.isClosed = true
-            try await self.reader.close()
-            try await self.writer.close()
+            try await self.readerConnection.close()
+            try await self.writerConnection.close()
         }
     }
 
-    private static func connect(_ configuration: Configuration) async throws -> SQLiteConnection {
+    private static func connect(_ configuration: Configuration) async throws -> DedicatedConnection {
         let path = configuration.path
         var storage = SQLiteConnection.Storage.file(path: path)
         if !configuration.createsFile {
@@ -171,24 +183,26 @@ public final class SQLiteEventStore: EventStore {
             let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? path
             storage = .file(path: "file:\(escaped)?mode=rw")
         }
-        let connection: SQLiteConnection
+        let dedicated: DedicatedConnection
         do {
-            connection = try await SQLiteConnection.open(storage: storage, logger: configuration.logger)
+            dedicated = try await DedicatedConnection.open(storage, logger: configuration.logger)
         } catch {
             let reason = (error as? SQLiteError)?.message ?? "\(error)"
             throw EventStoreError(
                 code: .databaseFailure, message: "Cannot open the SQLite database at \(configuration.path): \(reason).",
                 underlying: error)
         }
+        let connection = dedicated.connection
         do {
             let timeout = configuration.busyTimeout.components
             let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
             _ = try await connection.query("PRAGMA busy_timeout = \(milliseconds)")
             _ = try await connection.query("PRAGMA journal_mode = WAL")
             _ = try await connection.query("PRAGMA synchronous = \(configuration.synchronousCommit ? "FULL" : "NORMAL")")
-            return connection
+            return dedicated
         } catch {
-            try? await connection.close()
+            try? await dedicated.close()
+            dedicated.endThread()
             throw error
         }
     }

@@ -126,21 +126,24 @@ public struct WebDriver: Sendable {
 
     /// Clicks the first element a CSS selector finds.
     public func click(_ selector: String) async throws {
-        let element = try await find(selector)
-        _ = try await send(.POST, "/element/\(element)/click", [String: Any]())
+        try await onFoundElement(selector) { element in
+            _ = try await send(.POST, "/element/\(element)/click", [String: Any]())
+        }
     }
 
     /// Types text into the first element a CSS selector finds, after clearing it.
     public func type(_ text: String, into selector: String) async throws {
-        let element = try await find(selector)
-        _ = try await send(.POST, "/element/\(element)/clear", [String: Any]())
-        _ = try await send(.POST, "/element/\(element)/value", ["text": text])
+        try await onFoundElement(selector) { element in
+            _ = try await send(.POST, "/element/\(element)/clear", [String: Any]())
+            _ = try await send(.POST, "/element/\(element)/value", ["text": text])
+        }
     }
 
     /// The rendered text of the first element a CSS selector finds.
     public func text(_ selector: String) async throws -> String {
-        let element = try await find(selector)
-        return try await send(.GET, "/element/\(element)/text", nil) as? String ?? ""
+        try await onFoundElement(selector) { element in
+            try await send(.GET, "/element/\(element)/text", nil) as? String ?? ""
+        }
     }
 
     /// How many elements a CSS selector finds.
@@ -189,6 +192,19 @@ public struct WebDriver: Sendable {
         let file = screenshots.appendingPathComponent("\(name).png")
         try png.write(to: file)
         return file
+    }
+
+    /// Finds an element and acts on it, finding it again when the page replaced it in between
+    /// (a live page re-renders as events arrive): WebDriver then answers "stale element reference".
+    private func onFoundElement<Result>(_ selector: String, _ act: (String) async throws -> Result) async throws -> Result {
+        var attempts = 0
+        while true {
+            do {
+                return try await act(try await find(selector))
+            } catch let failure as Failure where failure.error.hasPrefix("stale element reference") && attempts < 5 {
+                attempts += 1
+            }
+        }
     }
 
     private func find(_ selector: String) async throws -> String {
