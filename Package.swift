@@ -298,7 +298,8 @@ let package = Package(
         .testTarget(
             name: "ChronicleTests",
             dependencies: [
-                "Chronicle", "ChronicleConformance", "ChroniclePersonalData", "ChronicleTesting", "ExampleDomain", "MeetingsDomain", "TestSupport",
+                "Chronicle", "ChronicleConformance", "ChroniclePersonalData", "ChronicleProjections", "ChronicleTesting", "ExampleDomain",
+                "MeetingsDomain", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

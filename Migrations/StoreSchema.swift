@@ -20,7 +20,7 @@ public enum StoreSchema: Sendable {
         "chronicle_projection_tables", "chronicle_reactors", "chronicle_reactor_receipts", "chronicle_parked_events",
         "chronicle_read_side_actions", "chronicle_upcast_migrations", "chronicle_event_rewrites",
         "chronicle_schema_migrations", "chronicle_write_checks", "chronicle_subject_keys", "chronicle_forgotten_subjects",
-        "chronicle_archived_events", "chronicle_masking_runs", "chronicle_leases",
+        "chronicle_archived_events", "chronicle_masking_runs", "chronicle_leases", "chronicle_partition_checkpoints",
     ]
 
     /// Whether a name belongs to the store: it starts with ``reservedPrefix``, in any case.

@@ -108,6 +108,12 @@ struct ReadSideConformance: Sendable {
         /// A node whose lease another node took commits no more batches, even before its own
         /// heartbeat tells it: each batch checks the lease in its transaction.
         case commitsNothingUnderALeaseItLost
+        /// A reactor of 4 partitions on three nodes: the nodes share the partitions out (2, 1
+        /// and 1), every event is handled exactly once and each entity's in order, and the
+        /// reactor's checkpoint is its partitions' lowest.
+        case sharesAPartitionedReactorAmongNodes
+        /// A partitioned reactor that needs the log's global order does not start.
+        case refusesAPartitionedReactorThatNeedsGlobalOrder
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -155,6 +161,8 @@ struct ReadSideConformance: Sendable {
             case .runsEachConsumerOnOneNode: try await suite.runsEachConsumerOnOneNode()
             case .takesOverAnExpiredLease: try await suite.takesOverAnExpiredLease()
             case .commitsNothingUnderALeaseItLost: try await suite.commitsNothingUnderALeaseItLost()
+            case .sharesAPartitionedReactorAmongNodes: try await suite.sharesAPartitionedReactorAmongNodes()
+            case .refusesAPartitionedReactorThatNeedsGlobalOrder: try await suite.refusesAPartitionedReactorThatNeedsGlobalOrder()
             }
         }
     }

@@ -113,6 +113,21 @@ enum Leases {
             """).run()
     }
 
+    /// The consumer name of a node's presence lease, which tells the other nodes it is live;
+    /// its "~node:" prefix keeps it apart from the projections' and reactors' names.
+    static func presence(of node: String) -> String {
+        "~node:" + node
+    }
+
+    /// The nodes whose presence lease has not expired, by name.
+    static func liveNodes(dialect: any StoreDialect, on sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("""
+            SELECT holder FROM chronicle_leases
+            WHERE consumer LIKE '~node:%' AND holder IS NOT NULL AND expires_at > \(dialect.currentMicroseconds)
+            ORDER BY holder
+            """).all().map { try $0.decode(column: "holder", as: String.self) }
+    }
+
     /// Every lease, by consumer, in partition order.
     static func all(on sql: any SQLDatabase) async throws -> [String: [Lease]] {
         var leases: [String: [Lease]] = [:]

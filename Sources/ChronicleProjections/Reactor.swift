@@ -38,9 +38,39 @@ public protocol Reactor: Sendable {
     /// What the read side does when a handler keeps failing at an event: ``ErrorPolicy/stop``
     /// unless the reactor says otherwise.
     static var errorPolicy: ErrorPolicy { get }
+
+    /// The order the reactor needs: ``EventOrdering/global`` unless it says it needs only each
+    /// entity's own order (``EventOrdering/perEntity``), which lets it be partitioned.
+    static var ordering: EventOrdering { get }
+
+    /// Into how many partitions its events are split, by a stable hash of their entity's id:
+    /// 1 (not partitioned) unless the reactor says more.
+    ///
+    /// Each partition has its own checkpoint and its own lease, so the nodes of a cluster share
+    /// the partitions out and run them side by side; each entity's events stay in order within
+    /// its partition. A partitioned reactor must declare ``EventOrdering/perEntity``: ``ReadSide/run()``
+    /// refuses one that needs the global order. Every node must declare the same number; when
+    /// the number changes, the partitions start again from the lowest checkpoint, and the
+    /// receipts keep each effect from running twice.
+    ///
+    /// ```swift
+    /// struct InvitationMailer: Reactor {
+    ///     static let name = "invitation-mailer"
+    ///     static let ordering = EventOrdering.perEntity
+    ///     static let partitions = 4
+    ///     // …
+    /// }
+    /// ```
+    static var partitions: Int { get }
 }
 
 extension Reactor {
     /// ``ErrorPolicy/stop``: an event is never passed over unless an operator decides so.
     public static var errorPolicy: ErrorPolicy { .stop }
+
+    /// ``EventOrdering/global``: the safe default for a reactor that does not say.
+    public static var ordering: EventOrdering { .global }
+
+    /// 1: not partitioned.
+    public static var partitions: Int { 1 }
 }

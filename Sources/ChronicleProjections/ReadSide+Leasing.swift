@@ -6,15 +6,25 @@ import Logging
 extension ReadSide {
     /// Runs a consumer's partition while this node holds its lease, and stands by while another
     /// node does, until cancelled. On cancellation it releases the lease.
-    func lead(
-        _ name: String, partition: Int, held: HeldLeases, wakeup: Wakeup, _ step: @escaping @Sendable (FailedAttempts) async throws -> Int
-    ) async {
+    ///
+    /// Of a partitioned consumer, it takes a lease only while this node holds fewer than its
+    /// share of the partitions (``Balance``), so that the live nodes share them out.
+    func lead(_ runner: Runner, held: HeldLeases, balance: Balance) async {
+        let (name, partition) = (runner.name, runner.partition)
         let key = LeaseKey(consumer: name, partition: partition)
         var standingBy = false
         var failures = 0
         while !Task.isCancelled {
             let failovers: Int?
             do {
+                if runner.partitions > 1 {
+                    let live = try await database.withReadConnection { sql in try await Leases.liveNodes(dialect: database.dialect, on: sql) }
+                    if await held.count(of: name) >= balance.share(of: name, among: live) {
+                        standingBy = true
+                        try? await Task.sleep(for: configuration.leaseRenewal)
+                        continue
+                    }
+                }
                 failovers = try await database.withAutocommitWrites { sql in
                     try await Leases.acquire(
                         name, partition: partition, by: configuration.node, for: configuration.leaseDuration, dialect: database.dialect, on: sql)
@@ -43,14 +53,17 @@ extension ReadSide {
             standingBy = false
             configuration.logger.info(
                 "Took the lease", metadata: ["name": "\(name)", "partition": "\(partition)", "node": "\(configuration.node)", "failovers": "\(failovers)"])
+            await runner.tookLease()
             let lost = await held.add(key)
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.follow(name: name, wakeup: wakeup, step) }
+                group.addTask { await self.follow(name: name, wakeup: runner.wakeup, runner.step, until: { await held.isGivenUp(key) }) }
                 group.addTask { await lost.wait(upTo: .seconds(365 * 86_400)) }
                 await group.next()
                 group.cancelAll()
             }
-            await held.remove(key)
+            if await held.remove(key) {
+                await releaseLease(name, partition: partition)
+            }
         }
         await releaseLease(name, partition: partition)
     }
@@ -62,12 +75,25 @@ extension ReadSide {
     /// the runners go on meanwhile: stopping one in the middle of a reaction would only repeat
     /// the reaction. Should another node take an expired lease over, the runner's next batch
     /// finds that in its transaction and commits nothing (``LeaseLost``).
-    func beat(_ held: HeldLeases) async {
+    ///
+    /// With partitioned consumers, the node also keeps a presence lease, so that the others
+    /// count it among the live nodes, and gives up the partitions it holds beyond its share.
+    func beat(_ held: HeldLeases, balance: Balance) async {
+        let presence = Leases.presence(of: configuration.node)
+        var present = false
         while true {
+            if balance.isNeeded && !present {
+                present = (try? await Deadline.run(within: configuration.leaseDuration) { _ in
+                    try await database.withAutocommitWrites { sql in
+                        try await Leases.acquire(
+                            presence, partition: 0, by: configuration.node, for: configuration.leaseDuration, dialect: database.dialect, on: sql)
+                    }
+                }) != nil
+            }
             try? await Task.sleep(for: configuration.leaseRenewal)
-            if Task.isCancelled { return }
+            if Task.isCancelled { break }
             let holding = await held.snapshot
-            guard !holding.isEmpty else { continue }
+            guard !holding.isEmpty || present else { continue }
             do {
                 let renewed = try await Deadline.run(within: configuration.leaseDuration) { _ in
                     try await database.withAutocommitWrites { sql in
@@ -78,13 +104,33 @@ extension ReadSide {
                     configuration.logger.warning("The leases' renewal did not answer within a lease's duration", metadata: ["node": "\(configuration.node)"])
                     continue
                 }
+                present = present && renewed.contains(LeaseKey(consumer: presence, partition: 0))
                 for key in await held.lose(holding, allBut: renewed) {
                     configuration.logger.warning(
                         "Lost the lease to another node; standing by", metadata: ["name": "\(key.consumer)", "partition": "\(key.partition)"])
                 }
+                if balance.isNeeded {
+                    try await giveUpPartitionsBeyondShare(held, balance: balance)
+                }
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled { break }
                 configuration.logger.warning("Could not renew the leases", metadata: ["node": "\(configuration.node)", "error": "\(error)"])
+            }
+        }
+        if present { await releaseLease(presence, partition: 0) }
+    }
+
+    /// Gives up the partitions this node holds beyond its share (a node joined), highest first:
+    /// their runners stop after the batch they are in and release the leases, and a node below
+    /// its share takes them at its next try.
+    private func giveUpPartitionsBeyondShare(_ held: HeldLeases, balance: Balance) async throws {
+        let live = try await database.withReadConnection { sql in try await Leases.liveNodes(dialect: database.dialect, on: sql) }
+        for consumer in balance.partitions.keys {
+            let share = balance.share(of: consumer, among: live)
+            for key in await held.giveUp(consumer, beyond: share) {
+                configuration.logger.info(
+                    "Giving a partition up to share them among the live nodes",
+                    metadata: ["name": "\(key.consumer)", "partition": "\(key.partition)", "share": "\(share)", "nodes": "\(live.count)"])
             }
         }
     }
@@ -118,7 +164,7 @@ struct LeaseKey: Hashable, Sendable {
 /// The leases this node's runners hold, which one heartbeat renews together; a runner whose
 /// lease was not renewed (another node has it) is told so.
 actor HeldLeases {
-    private var held: [LeaseKey: (taking: UInt64, lost: Wakeup)] = [:]
+    private var held: [LeaseKey: (taking: UInt64, lost: Wakeup, givenUp: Bool)] = [:]
     private var takings: UInt64 = 0
 
     /// The leases held now, each with the number of its taking.
@@ -128,12 +174,34 @@ actor HeldLeases {
     func add(_ key: LeaseKey) -> Wakeup {
         takings += 1
         let lost = Wakeup()
-        held[key] = (takings, lost)
+        held[key] = (takings, lost, false)
         return lost
     }
 
-    func remove(_ key: LeaseKey) {
-        held[key] = nil
+    /// Forgets a lease whose runner stopped; returns whether the node gave it up (its runner
+    /// then releases it).
+    @discardableResult
+    func remove(_ key: LeaseKey) -> Bool {
+        held.removeValue(forKey: key)?.givenUp ?? false
+    }
+
+    /// How many partitions of a consumer this node holds and keeps.
+    func count(of consumer: String) -> Int {
+        held.count { $0.key.consumer == consumer && !$0.value.givenUp }
+    }
+
+    /// Marks the partitions of a consumer beyond the first `share` (by number) as given up, and
+    /// returns them: their runners stop after their batch.
+    func giveUp(_ consumer: String, beyond share: Int) -> [LeaseKey] {
+        let kept = held.filter { $0.key.consumer == consumer && !$0.value.givenUp }.keys.sorted { $0.partition < $1.partition }
+        let given = Array(kept.dropFirst(share))
+        for key in given { held[key]?.givenUp = true }
+        return given
+    }
+
+    /// Whether the node gave a lease up.
+    func isGivenUp(_ key: LeaseKey) -> Bool {
+        held[key]?.givenUp ?? false
     }
 
     /// Tells the runners of the leases of a snapshot that a renewal after it did not renew that

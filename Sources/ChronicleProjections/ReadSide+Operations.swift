@@ -92,7 +92,7 @@ extension ReadSide {
             let generation = try await consumer.generation(on: sql)
             try await Bookkeeping.park(event, by: name, generation: generation, error: error, attempts: 0, skipped: true, at: now, on: sql)
             try await Bookkeeping.resolve(consumer: name, generation: generation, position: position, as: .skipped, by: actor, at: now, on: sql)
-            try await consumer.advance(to: position, at: now, on: sql)
+            try await consumer.advance(past: event, at: now, on: sql)
             try await Bookkeeping.recordAction("skip", on: name, position: position, by: actor, outcome: "skipped", at: now, on: sql)
         }
     }
@@ -128,10 +128,11 @@ extension ReadSide {
             }
         }
 
-        func advance(to position: Int64, at now: Date, on sql: any SQLDatabase) async throws {
+        /// Moves its checkpoint past an event (of a partitioned reactor, the event's partition's).
+        func advance(past event: RecordedEvent, at now: Date, on sql: any SQLDatabase) async throws {
             switch self {
-            case .projection(let projection): try await Bookkeeping.advance(projection: projection.name, to: position, at: now, on: sql)
-            case .reactor(let reactor): try await Bookkeeping.advance(reactor: reactor.name, to: position, at: now, on: sql)
+            case .projection(let projection): try await Bookkeeping.advance(projection: projection.name, to: event.position, at: now, on: sql)
+            case .reactor(let reactor): try await Bookkeeping.advance(reactor, past: event, at: now, on: sql)
             }
         }
     }
@@ -216,6 +217,9 @@ extension ReadSide {
         do {
             switch consumer {
             case .projection(let projection): _ = try await applyNextBatch(of: projection)
+            case .reactor(let reactor) where reactor.isPartitioned:
+                guard let event = try await database.readCommittedLog(after: position - 1, limit: 1).first else { break }
+                _ = try await reactToNextBatch(of: reactor, partition: reactor.partition(of: event), cursor: PartitionCursor())
             case .reactor(let reactor): _ = try await reactToNextBatch(of: reactor)
             }
             failure = nil

@@ -24,49 +24,63 @@ extension ReadSide {
     /// - Throws: `EventStoreError.Code.inUseByAnotherProcess` on a store that serves one process
     ///   at a time (SQLite) when another process runs a read side on it.
     public func run() async throws {
-        let asyncProjections = projections.filter { $0.mode == .async }
-        let wakeups = (asyncProjections.map(\.name) + reactors.map(\.name)).map { _ in Wakeup() }
-        guard !wakeups.isEmpty else { return }
-        let release = try await database.claimRunners(by: configuration.node)
+        for reactor in reactors { try reactor.checkDefinition() }
+        let node = configuration.node
+        var found: [Runner] = projections.filter { $0.mode == .async }.map { projection in
+            Runner(name: projection.name, partition: 0) { failed in
+                try await self.applyNextBatch(of: projection, failed: failed, lease: LeaseHold(consumer: projection.name, partition: 0, node: node))
+            }
+        }
+        for reactor in reactors where !reactor.isPartitioned {
+            found.append(Runner(name: reactor.name, partition: 0) { failed in
+                try await self.reactToNextBatch(of: reactor, failed: failed, lease: LeaseHold(consumer: reactor.name, partition: 0, node: node))
+            })
+        }
+        for reactor in reactors where reactor.isPartitioned {
+            for partition in 0..<reactor.partitions {
+                let cursor = PartitionCursor()
+                found.append(Runner(name: reactor.name, partition: partition, of: reactor.partitions, tookLease: { await cursor.forget() }) { failed in
+                    try await self.reactToNextBatch(
+                        of: reactor, partition: partition, cursor: cursor, failed: failed,
+                        lease: LeaseHold(consumer: reactor.name, partition: partition, node: node))
+                })
+            }
+        }
+        let runners = found
+        guard !runners.isEmpty else { return }
+        let release = try await database.claimRunners(by: node)
         defer { release?() }
         let notifications = database.appendNotifications()
-        let node = configuration.node
         let held = HeldLeases()
+        let balance = Balance(node: node, partitions: Dictionary(reactors.filter(\.isPartitioned).map { ($0.name, $0.partitions) }) { first, _ in first })
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.beat(held) }
+                group.addTask { await self.beat(held, balance: balance) }
                 group.addTask {
                     for await _ in notifications {
-                        for wakeup in wakeups { await wakeup.signal() }
+                        for runner in runners { await runner.wakeup.signal() }
                     }
                 }
-                for (projection, wakeup) in zip(asyncProjections, wakeups) {
-                    group.addTask {
-                        await self.lead(projection.name, partition: 0, held: held, wakeup: wakeup) {
-                            try await self.applyNextBatch(of: projection, failed: $0, lease: LeaseHold(consumer: projection.name, partition: 0, node: node))
-                        }
-                    }
-                }
-                for (reactor, wakeup) in zip(reactors, wakeups.dropFirst(asyncProjections.count)) {
-                    group.addTask {
-                        await self.lead(reactor.name, partition: 0, held: held, wakeup: wakeup) {
-                            try await self.reactToNextBatch(of: reactor, failed: $0, lease: LeaseHold(consumer: reactor.name, partition: 0, node: node))
-                        }
-                    }
+                for runner in runners {
+                    group.addTask { await self.lead(runner, held: held, balance: balance) }
                 }
             }
         }
     }
 
-    /// Repeats a batch step until cancelled: waiting when caught up, retrying with a growing
-    /// delay when it fails, and counting the failures at each event for the error policy.
-    func follow(name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int) async {
+    /// Repeats a batch step until cancelled, or until `stop` says so between two steps: waiting
+    /// when caught up, retrying with a growing delay when it fails, and counting the failures at
+    /// each event for the error policy.
+    func follow(
+        name: String, wakeup: Wakeup, _ step: @Sendable (FailedAttempts) async throws -> Int, until stop: @Sendable () async -> Bool = { false }
+    ) async {
         var failed = FailedAttempts()
         var failures = 0
         // Whether a failure may be recorded: one of this runner's, one recorded by a step that
         // raced with a migration, or one an earlier process left.
         var mayHaveRecordedFailure = true
         while !Task.isCancelled {
+            if await stop() { return }
             do {
                 let read = try await step(failed)
                 if mayHaveRecordedFailure && read == 0 {
@@ -195,7 +209,21 @@ extension ReadSide {
         }
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
         guard let last = events.last else { return 0 }
-        for event in events where reactor.handlers.handles(event.eventType) {
+        try await react(to: events.filter { reactor.handlers.handles($0.eventType) }, with: reactor, failed: failed, lease: lease)
+        try await database.withWriteTransaction(locking: nil) { sql in
+            if let lease { try await Leases.check(lease, on: sql) }
+            try await Bookkeeping.advance(reactor: reactor.name, to: last.position, at: configuration.now(), on: sql)
+        }
+        return events.count
+    }
+
+    /// Runs a reactor's effects for events, in order. An effect that fails is retried later
+    /// (thrown, after the events before it are done), or parked or skipped as the reactor's
+    /// error policy says.
+    ///
+    /// - Throws: The failure to retry later, the database's errors, and cancellation.
+    func react(to events: [RecordedEvent], with reactor: RegisteredReactor, failed: FailedAttempts, lease: LeaseHold?) async throws {
+        for event in events {
             if let failure = try await react(to: event, with: reactor, lease: lease) {
                 let attempts = failed.count(at: event.position) + 1
                 let action = reactor.errorPolicy.action(afterFailedAttempts: attempts)
@@ -205,18 +233,13 @@ extension ReadSide {
                     try await Bookkeeping.park(
                         event, by: reactor.name, generation: 0, error: failure.message, attempts: attempts, skipped: action == .skip,
                         at: configuration.now(), on: sql)
-                    try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+                    try await Bookkeeping.advance(reactor, past: event, at: configuration.now(), on: sql)
                 }
                 configuration.logger.warning(
                     "Went past an event the reactor could not handle",
                     metadata: ["reactor": "\(reactor.name)", "position": "\(event.position)", "action": "\(action)", "error": "\(failure.message)"])
             }
         }
-        try await database.withWriteTransaction(locking: nil) { sql in
-            if let lease { try await Leases.check(lease, on: sql) }
-            try await Bookkeeping.advance(reactor: reactor.name, to: last.position, at: configuration.now(), on: sql)
-        }
-        return events.count
     }
 
     /// Runs a reactor's effect for an event unless its receipt says it was done, then records
@@ -250,7 +273,7 @@ extension ReadSide {
                     }
                     try await Bookkeeping.insertReceipt(reactor: reactor.name, eventID: event.id, at: configuration.now(), on: sql)
                 }
-                try await Bookkeeping.advance(reactor: reactor.name, to: event.position, at: configuration.now(), on: sql)
+                try await Bookkeeping.advance(reactor, past: event, at: configuration.now(), on: sql)
             }
         } catch let error where EventStoreError.isUnavailable(error) || error is CancellationError {
             throw error

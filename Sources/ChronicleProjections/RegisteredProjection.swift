@@ -121,10 +121,38 @@ struct RegisteredReactor: Sendable {
     let name: String
     let handlers: EventHandlers<ReactionContext>
     let errorPolicy: ErrorPolicy
+    let ordering: EventOrdering
+    let partitions: Int
 
     init(_ reactor: any Reactor) {
         self.name = type(of: reactor).name
         self.handlers = reactor.handlers
         self.errorPolicy = type(of: reactor).errorPolicy
+        self.ordering = type(of: reactor).ordering
+        self.partitions = type(of: reactor).partitions
+    }
+
+    /// Whether its events are split into partitions.
+    var isPartitioned: Bool { partitions > 1 }
+
+    /// The partition an event belongs to (0 when not partitioned).
+    func partition(of event: RecordedEvent) -> Int {
+        Partitioning.partition(ofEntity: event.stream.entityID, among: partitions)
+    }
+
+    /// Throws unless the declaration can run: a partitioned reactor needs only each entity's order.
+    ///
+    /// - Throws: ``ReadSideError/Code/invalidDefinition``.
+    func checkDefinition() throws {
+        guard partitions >= 1 else {
+            throw ReadSideError(
+                code: .invalidDefinition, message: "Reactor \(name) declares \(partitions) partitions; declare 1 or more.", name: name)
+        }
+        guard !isPartitioned || ordering == .perEntity else {
+            throw ReadSideError(
+                code: .invalidDefinition,
+                message: "Reactor \(name) declares \(partitions) partitions but needs the log's global order. Partitions keep only each entity's order: declare `static let ordering = EventOrdering.perEntity` if that is all it needs, or run it as one partition.",
+                name: name)
+        }
     }
 }

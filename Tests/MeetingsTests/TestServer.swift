@@ -121,7 +121,7 @@ struct TestServer: Sendable {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
         return try await EventSourcedApp.meetings(
-            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
+            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(200), operationTimeout: operationTimeout
         ) { app in
             if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })
@@ -229,14 +229,16 @@ struct TestServer: Sendable {
     func waitForReadSide(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let head = try await head()
         let deadline = ContinuousClock.now + .seconds(30)
+        var status: ReadSideStatus?
         while ContinuousClock.now < deadline {
-            let status = try await readSide.status()
-            if status.projections.allSatisfy({ $0.checkpoint.map { $0 >= head } ?? true }) && status.reactors.allSatisfy({ ($0.checkpoint ?? 0) >= head }) {
+            let current = try await readSide.status()
+            if current.projections.allSatisfy({ $0.checkpoint.map { $0 >= head } ?? true }) && current.reactors.allSatisfy({ ($0.checkpoint ?? 0) >= head }) {
                 return
             }
+            status = current
             try await Task.sleep(for: .milliseconds(20))
         }
-        Issue.record("The read side did not reach position \(head) in 30 s.", sourceLocation: sourceLocation)
+        Issue.record("The read side did not reach position \(head) in 30 s: \(String(describing: status))", sourceLocation: sourceLocation)
     }
 
     /// An ISO 8601 time for a JSON body.

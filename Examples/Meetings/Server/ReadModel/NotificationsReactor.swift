@@ -12,6 +12,10 @@ struct NotificationsReactor: Reactor {
     /// Mail for an event that keeps failing is tried three times, then parked for an operator;
     /// the other mail goes out meanwhile.
     static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
+    /// Mail about a meeting needs only that meeting's events in order, so the reactor is split
+    /// into 4 partitions by meeting: on several nodes, each runs some of them.
+    static let ordering = EventOrdering.perEntity
+    static let partitions = 4
 
     let outbox: Outbox
     let meetings: Aggregates
