@@ -122,9 +122,17 @@ extension ReadSide {
         return min(delay, configuration.maximumRetryDelay)
     }
 
+    /// Forgets the consumer's recorded failure, if there is one: it looks first, on the read
+    /// connection, so that the runners starting together do not each queue for the writer.
     private func clearFailure(of name: String) async {
         let isReactor = reactors.contains { $0.name == name }
         do {
+            let recorded = try await database.withReadConnection { sql in
+                isReactor
+                    ? try await Bookkeeping.reactor(name, on: sql)?.lastError
+                    : try await Bookkeeping.projection(name, on: sql)?.lastError
+            }
+            guard recorded != nil else { return }
             try await database.withWriteTransaction(locking: nil) { sql in
                 try await Bookkeeping.clearFailure(of: name, reactor: isReactor, at: configuration.now(), on: sql)
             }

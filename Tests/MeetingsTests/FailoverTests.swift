@@ -9,9 +9,9 @@ import TestSupport
 import Testing
 
 /// Three `meetings` servers, real processes, on one PostgreSQL database while writers schedule
-/// meetings: the node running partition 0 of the notifications reactor (4 partitions, shared
-/// out among the nodes) is killed (SIGKILL), then the next one is frozen (SIGSTOP, as a lost
-/// network or a long pause looks to the database) past its lease.
+/// meetings: the node running the notifications reactor (its partition 0, its only one) is
+/// killed (SIGKILL), then the next one is frozen (SIGSTOP, as a lost network or a long pause
+/// looks to the database) past its lease.
 /// Each time another node takes over; in the end every projection equals an offline rebuild and
 /// every mail is queued once. The takeover times (from the signal to the new holder's
 /// `acquired_at`, both on this machine's clock) are printed, not asserted.
@@ -44,7 +44,7 @@ struct FailoverTests {
                 let killedAt = Date()
                 printed.append("node \(killed) (killed): \(try await nodes[killed].kill())")
                 let second = try await leases.waitForHolder(other: first.holder)
-                print("Failover after SIGKILL: another node took partition 0 of the notifications reactor over after \(Self.seconds(since: killedAt, to: second.acquiredAt)) s.")
+                print("Failover after SIGKILL: another node took the notifications reactor over after \(Self.seconds(since: killedAt, to: second.acquiredAt)) s.")
 
                 // The next holder freezes past its lease, then comes back.
                 let frozen = try #require(Self.node(holding: second.holder, among: nodes))
@@ -53,7 +53,7 @@ struct FailoverTests {
                 let frozenAt = Date()
                 nodes[frozen].signal(SIGSTOP)
                 let third = try await leases.waitForHolder(other: second.holder)
-                print("Failover after SIGSTOP: another node took partition 0 of the notifications reactor over after \(Self.seconds(since: frozenAt, to: third.acquiredAt)) s.")
+                print("Failover after SIGSTOP: another node took the notifications reactor over after \(Self.seconds(since: frozenAt, to: third.acquiredAt)) s.")
                 #expect(third.failovers == 2, "both takeovers counted: \(third)")
                 try await Task.sleep(for: .seconds(1))
                 nodes[frozen].signal(SIGCONT)
@@ -145,7 +145,8 @@ struct FailoverTests {
     }
 }
 
-/// The lease of the notifications reactor's partition 0, read straight from `chronicle_leases`.
+/// The lease of the notifications reactor's partition 0 (its only one, unless it is
+/// partitioned), read straight from `chronicle_leases`.
 struct LeaseReader {
     struct Row: CustomStringConvertible {
         var holder: String?

@@ -121,7 +121,7 @@ struct TestServer: Sendable {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
         return try await EventSourcedApp.meetings(
-            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(200), operationTimeout: operationTimeout
+            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
         ) { app in
             if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })

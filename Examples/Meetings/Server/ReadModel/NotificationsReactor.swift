@@ -12,10 +12,11 @@ struct NotificationsReactor: Reactor {
     /// Mail for an event that keeps failing is tried three times, then parked for an operator;
     /// the other mail goes out meanwhile.
     static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
-    /// Mail about a meeting needs only that meeting's events in order, so the reactor is split
-    /// into 4 partitions by meeting: on several nodes, each runs some of them.
+    /// Mail about a meeting needs only that meeting's events in order: the reactor could be
+    /// split into partitions by meeting (`static let partitions = 4`), so that several nodes
+    /// share it. It runs as one for now: each partition is a runner of its own that polls the
+    /// log, and on SQLite, one process, four of them only add load.
     static let ordering = EventOrdering.perEntity
-    static let partitions = 4
 
     let outbox: Outbox
     let meetings: Aggregates
