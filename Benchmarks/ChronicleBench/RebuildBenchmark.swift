@@ -5,8 +5,8 @@ import ChronicleSQL
 import Foundation
 import SQLKit
 
-/// An offline rebuild of a simple projection over a log of `events` events: one row inserted
-/// per opened account, updated by each of its later events.
+/// Rebuilds of a simple projection over a log of `events` events (one row inserted per opened
+/// account, updated by each of its later events): offline, online, and online in 4 partitions.
 struct RebuildBenchmark {
     var target: BenchTarget
     var events: Int
@@ -19,12 +19,13 @@ struct RebuildBenchmark {
         let series = try await target.withStore(Self.writers) { store in
             guard let database = store as? any SQLEventStore else { throw BenchError("\(type(of: store)) keeps no projections.") }
             try await Self.seed(store, events: events)
-            let readSide = ReadSide(database: database, async: [BenchAccountsProjection()])
+            let readSide = ReadSide(database: database, async: [BenchAccountsProjection(), BenchSplitAccountsProjection()])
             try await readSide.migrate()
             try await database.withWriteTransaction(locking: nil) { sql in
                 try await sql.raw("\(unsafeRaw: BenchAccountsProjection.createTable(named: Self.pureSQLTable))").run()
             }
             var speeds: [Double] = [], peaks: [Double] = [], pureSpeeds: [Double] = [], purePeaks: [Double] = []
+            var online: [Double] = [], split: [Double] = [], splitPeaks: [Double] = []
             for _ in 0..<runs {
                 let (speed, peak) = try await PeakMemory.throughput(of: events) {
                     try await readSide.rebuild(BenchAccountsProjection.name, mode: .offline)
@@ -32,6 +33,17 @@ struct RebuildBenchmark {
                 try await Self.check(database, table: BenchAccountsProjection.name, events: events)
                 speeds.append(speed)
                 peaks.append(peak)
+                let (onlineSpeed, _) = try await PeakMemory.throughput(of: events) {
+                    try await readSide.rebuild(BenchAccountsProjection.name, mode: .online)
+                }
+                try await Self.check(database, table: BenchAccountsProjection.name, events: events)
+                online.append(onlineSpeed)
+                let (splitSpeed, splitPeak) = try await PeakMemory.throughput(of: events) {
+                    try await readSide.rebuild(BenchSplitAccountsProjection.name, mode: .online)
+                }
+                try await Self.check(database, table: BenchSplitAccountsProjection.name, events: events)
+                split.append(splitSpeed)
+                splitPeaks.append(splitPeak)
                 let (pureSpeed, purePeak) = try await PeakMemory.throughput(of: events) {
                     try await Self.rebuildInPureSQL(database)
                 }
@@ -39,12 +51,19 @@ struct RebuildBenchmark {
                 pureSpeeds.append(pureSpeed)
                 purePeaks.append(purePeak)
             }
-            return [speeds, peaks, pureSpeeds, purePeaks]
+            return [speeds, peaks, pureSpeeds, purePeaks, online, split, splitPeaks]
         }
         let operation = "rebuild a projection over \(events.formatted()) events"
         return [
             ResultRow(store: target.name, operation: operation, detail: "offline, events", figures: series[0], unit: .perSecond, baseline: series[2], target: 0.3),
             ResultRow(store: target.name, operation: operation, detail: "offline, peak RSS", figures: series[1], unit: .megabytes, baseline: series[3]),
+            ResultRow(store: target.name, operation: operation, detail: "online, events", figures: series[4], unit: .perSecond, baseline: series[2]),
+            ResultRow(
+                store: target.name, operation: operation, detail: "online in 4 partitions, events", figures: series[5], unit: .perSecond,
+                baseline: series[2]),
+            ResultRow(
+                store: target.name, operation: operation, detail: "online in 4 partitions, peak RSS", figures: series[6], unit: .megabytes,
+                baseline: series[3]),
         ]
     }
 
@@ -119,27 +138,41 @@ struct RebuildBenchmark {
 struct BenchAccountsProjection: Projection {
     static let name = "bench_accounts"
     static let version = 1
-    static let tables = [ProjectionTable("bench_accounts", [createTable(named: "{table}")])]
+    static let tables = [ProjectionTable(name, [createTable(named: "{table}")])]
 
     /// The table's definition (the pure-SQL baseline makes one more of it).
     static func createTable(named name: String) -> String {
         "CREATE TABLE \(name) (id TEXT PRIMARY KEY, owner TEXT NOT NULL, deposits INTEGER NOT NULL, total BIGINT NOT NULL)"
     }
 
-    var handlers: EventHandlers<ProjectionContext> {
+    var handlers: EventHandlers<ProjectionContext> { Self.handlers(writing: Self.name) }
+
+    /// The handlers, writing the named table.
+    static func handlers(writing table: String) -> EventHandlers<ProjectionContext> {
         EventHandlers {
             On(BenchAccountOpened.self) { event, row in
                 try await row.insert(
-                    into: "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
+                    into: table, key: ["id": .text(row.event.stream.entityID)],
                     values: ["owner": .text(event.owner), "deposits": 0, "total": 0])
             }
             On(BenchDeposited.self) { event, row in
                 try await row.update(
-                    "bench_accounts", key: ["id": .text(row.event.stream.entityID)],
+                    table, key: ["id": .text(row.event.stream.entityID)],
                     increment: ["deposits": 1, "total": .integer(event.amount)])
             }
         }
     }
+}
+
+/// ``BenchAccountsProjection`` in 4 partitions: its online rebuild replays them side by side.
+struct BenchSplitAccountsProjection: Projection {
+    static let name = "bench_accounts_split"
+    static let version = 1
+    static let tables = [ProjectionTable(name, [BenchAccountsProjection.createTable(named: "{table}")])]
+    static let ordering = EventOrdering.perEntity
+    static let partitions = 4
+
+    var handlers: EventHandlers<ProjectionContext> { BenchAccountsProjection.handlers(writing: Self.name) }
 }
 
 /// An account was opened.

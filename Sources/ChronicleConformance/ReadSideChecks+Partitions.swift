@@ -58,33 +58,43 @@ extension ReadSideChecks {
         return ids
     }
 
-    /// The partition leases of a reactor, as the status shows them.
+    /// The partition leases of a reactor or projection, as the status shows them.
     func partitionLeases(of name: String, in readSide: ReadSide) async throws -> [Lease] {
-        try await readSide.status().reactors.first { $0.name == name }?.leases ?? []
+        let status = try await readSide.status()
+        return status.reactors.first { $0.name == name }?.leases ?? status.projections.first { $0.name == name }?.leases ?? []
     }
 
     func sharesAPartitionedReactorAmongNodes() async throws {
         let effects = PartitionedEffects()
         let names = ["node-a", "node-b", "node-c"]
-        let nodes = names.map { makeNode($0, reactors: [PartitionedMailer(node: $0, effects: effects)]) }
+        let nodes = names.map {
+            makeNode($0, async: [SplitAccountHistoryProjection<FourPartitions>()], reactors: [PartitionedMailer(node: $0, effects: effects)])
+        }
+        let history = SplitAccountHistoryProjection<FourPartitions>.name
         try await nodes[0].migrate()
         var deposits: [UUID] = []
         var later: Set<UUID> = []
         var holders: [String?] = []
+        var historyHolders: [String?] = []
         try await running(nodes[0]) {
             try await running(nodes[1]) {
                 try await running(nodes[2]) {
                     deposits += try await depositRounds(3, accounts: 24, in: nodes[0].eventStore)
-                    // The three nodes share the 4 partitions out: 2, 1 and 1.
+                    // The three nodes share the 4 partitions of each out: 2, 1 and 1.
                     try await waitUntil("the partitions are shared among the three nodes") {
-                        let leases = try await partitionLeases(of: PartitionedMailer.name, in: nodes[0])
-                        let counts = Dictionary(grouping: leases.compactMap(\.holder), by: { $0 }).mapValues(\.count)
-                        return leases.count == 4 && counts.count == 3 && counts.values.sorted() == [1, 1, 2]
+                        for consumer in [PartitionedMailer.name, history] {
+                            let leases = try await partitionLeases(of: consumer, in: nodes[0])
+                            let counts = Dictionary(grouping: leases.compactMap(\.holder), by: { $0 }).mapValues(\.count)
+                            guard leases.count == 4 && counts.count == 3 && counts.values.sorted() == [1, 1, 2] else { return false }
+                        }
+                        return true
                     }
                     later = Set(try await depositRounds(3, accounts: 24, in: nodes[1].eventStore))
                     deposits += later
                     try await waitUntilReactorCaughtUp(nodes[0])
+                    try await waitUntilCaughtUp(nodes[0], history)
                     holders = try await partitionLeases(of: PartitionedMailer.name, in: nodes[0]).map(\.holder)
+                    historyHolders = try await partitionLeases(of: history, in: nodes[0]).map(\.holder)
                 }
             }
         }
@@ -103,6 +113,12 @@ extension ReadSideChecks {
         #expect(Set(holders.compactMap { $0 }) == Set(names), "leases held by \(holders)", sourceLocation: sourceLocation)
         let status = try await nodes[0].status()
         #expect(status.reactors.first?.checkpoint == status.head, "the reactor's checkpoint is its partitions' lowest", sourceLocation: sourceLocation)
+        // The partitioned projection, written by the three nodes: each account's six deposits, once each, in order.
+        let rows = try await AccountHistory.rows(of: history, in: database)
+        let expected = (0..<24).map { AccountHistory.Row(account: "acc-\($0)", versions: "1 2 3 4 5 6", balance: 6) }.sorted { $0.account < $1.account }
+        #expect(rows == expected, "the partitioned projection's rows: \(rows)", sourceLocation: sourceLocation)
+        #expect(status.projections.first?.checkpoint == status.head, "the projection's checkpoint is its partitions' lowest", sourceLocation: sourceLocation)
+        #expect(Set(historyHolders.compactMap { $0 }) == Set(names), "the projection's partitions held by \(historyHolders)", sourceLocation: sourceLocation)
         #expect(
             try await partitionLeases(of: PartitionedMailer.name, in: nodes[0]).allSatisfy { $0.holder == nil && $0.failovers == 0 },
             "released on shutdown, never failed over", sourceLocation: sourceLocation)
@@ -110,7 +126,8 @@ extension ReadSideChecks {
 
     func refusesAPartitionedReactorThatNeedsGlobalOrder() async throws {
         let readSide = makeReadSide(reactors: [GloballyOrderedPartitions()])
-        try await readSide.migrate()
+        let refused = await #expect(throws: ReadSideError.self, sourceLocation: sourceLocation) { try await readSide.migrate() }
+        #expect(refused?.code == .invalidDefinition, "migrate refuses it too: \(String(describing: refused))", sourceLocation: sourceLocation)
         // A read side that started would run until cancelled: give it 30 s to refuse.
         let error = await #expect(throws: ReadSideError.self, sourceLocation: sourceLocation) {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -108,12 +108,22 @@ struct ReadSideConformance: Sendable {
         /// A node whose lease another node took commits no more batches, even before its own
         /// heartbeat tells it: each batch checks the lease in its transaction.
         case commitsNothingUnderALeaseItLost
-        /// A reactor of 4 partitions on three nodes: the nodes share the partitions out (2, 1
-        /// and 1), every event is handled exactly once and each entity's in order, and the
-        /// reactor's checkpoint is its partitions' lowest.
+        /// A reactor and a projection of 4 partitions on three nodes: the nodes share the
+        /// partitions of each out (2, 1 and 1), every event is handled exactly once and each
+        /// entity's in order, and each checkpoint is its partitions' lowest.
         case sharesAPartitionedReactorAmongNodes
-        /// A partitioned reactor that needs the log's global order does not start.
+        /// A partitioned reactor that needs the log's global order is refused.
         case refusesAPartitionedReactorThatNeedsGlobalOrder
+        /// A projection in 4 partitions ends equal to the same projection in one, live, after
+        /// an online rebuild (its partitions replayed side by side) that stopped at a failing
+        /// event and resumed, after an offline rebuild, and rebuilt in 3 partitions.
+        case rebuildsAPartitionedProjectionLikeAnUnpartitionedOne
+        /// A partitioned projection that needs the log's global order, or runs inline, is
+        /// refused, and nothing is set up.
+        case refusesAPartitionedProjectionThatCannotRun
+        /// A partition stopped at a failing event keeps the reactor's failure recorded while the
+        /// other partitions move on, and clears it once past.
+        case keepsAPartitionsFailureUntilItIsPast
 
         /// The check's name, as shown in test output.
         public var testDescription: String { rawValue }
@@ -163,6 +173,9 @@ struct ReadSideConformance: Sendable {
             case .commitsNothingUnderALeaseItLost: try await suite.commitsNothingUnderALeaseItLost()
             case .sharesAPartitionedReactorAmongNodes: try await suite.sharesAPartitionedReactorAmongNodes()
             case .refusesAPartitionedReactorThatNeedsGlobalOrder: try await suite.refusesAPartitionedReactorThatNeedsGlobalOrder()
+            case .rebuildsAPartitionedProjectionLikeAnUnpartitionedOne: try await suite.rebuildsAPartitionedProjectionLikeAnUnpartitionedOne()
+            case .refusesAPartitionedProjectionThatCannotRun: try await suite.refusesAPartitionedProjectionThatCannotRun()
+            case .keepsAPartitionsFailureUntilItIsPast: try await suite.keepsAPartitionsFailureUntilItIsPast()
             }
         }
     }

@@ -22,12 +22,25 @@ extension PostgresEventStore: SQLEventStore {
         return "SELECT \(unescaped: function)(\(projectionLockSpace), hashtext(coalesce(current_schema(), '') || '.' || \(projection)))"
     }
 
-    /// Runs work in one transaction; with a projection name, first takes its advisory lock
-    /// exclusively (inline appends hold it shared).
+    /// Tries a projection's lock shared until the transaction ends: true when taken. It is not
+    /// taken while another transaction holds it exclusively or waits to.
+    static func tryProjectionLockShared(_ projection: String) -> PostgresQuery {
+        "SELECT pg_try_advisory_xact_lock_shared(\(projectionLockSpace), hashtext(coalesce(current_schema(), '') || '.' || \(projection)))"
+    }
+
+    /// Runs work in one transaction, first trying the advisory locks named shared (``LockBusy``
+    /// when one is held or asked for exclusively), then waiting for the one named exclusively
+    /// (inline appends hold a projection's shared).
     public func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, sharing shared: [String], _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         try await inTransaction(.lease) { connection in
+            for name in shared {
+                let rows = try await connection.query(Self.tryProjectionLockShared(name), logger: self.configuration.logger)
+                for try await taken in rows.decode(Bool.self) where !taken {
+                    throw LockBusy(lock: name)
+                }
+            }
             if let projection {
                 try await connection.query(Self.projectionLock(projection, shared: false), logger: self.configuration.logger)
             }

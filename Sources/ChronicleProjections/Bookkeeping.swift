@@ -11,6 +11,8 @@ struct ProjectionRow: Sendable {
     var mode: String
     var position: Int64
     var generation: Int
+    /// Into how many partitions its tables were built.
+    var partitions: Int
     var lastError: String?
     var errorPosition: Int64?
     var failedAt: Int64?
@@ -44,14 +46,14 @@ enum Bookkeeping {
 
     static func projections(on sql: any SQLDatabase) async throws -> [ProjectionRow] {
         try await sql.raw("""
-            SELECT name, version, mode, position, generation, last_error, error_position, failed_at
+            SELECT name, version, mode, position, generation, partitions, last_error, error_position, failed_at
             FROM chronicle_projections ORDER BY name
             """).all().map(projection)
     }
 
     static func projection(_ name: String, on sql: any SQLDatabase) async throws -> ProjectionRow? {
         try await sql.raw("""
-            SELECT name, version, mode, position, generation, last_error, error_position, failed_at
+            SELECT name, version, mode, position, generation, partitions, last_error, error_position, failed_at
             FROM chronicle_projections WHERE name = \(bind: name)
             """).first().map(projection)
     }
@@ -63,15 +65,18 @@ enum Bookkeeping {
             mode: try row.decode(column: "mode", as: String.self),
             position: try row.decode(column: "position", as: Int64.self),
             generation: try row.decode(column: "generation", as: Int.self),
+            partitions: try row.decode(column: "partitions", as: Int.self),
             lastError: try row.decode(column: "last_error", as: String?.self),
             errorPosition: try row.decode(column: "error_position", as: Int64?.self),
             failedAt: try row.decode(column: "failed_at", as: Int64?.self))
     }
 
-    static func insertProjection(_ name: String, version: Int, mode: String, position: Int64, at now: Date, on sql: any SQLDatabase) async throws {
+    static func insertProjection(
+        _ name: String, version: Int, mode: String, partitions: Int, position: Int64, at now: Date, on sql: any SQLDatabase
+    ) async throws {
         try await sql.raw("""
-            INSERT INTO chronicle_projections (name, version, mode, position, generation, updated_at)
-            VALUES (\(bind: name), \(bind: version), \(bind: mode), \(bind: position), 0, \(bind: microseconds(now)))
+            INSERT INTO chronicle_projections (name, version, mode, partitions, position, generation, updated_at)
+            VALUES (\(bind: name), \(bind: version), \(bind: mode), \(bind: partitions), \(bind: position), 0, \(bind: microseconds(now)))
             """).run()
     }
 
@@ -92,14 +97,20 @@ enum Bookkeeping {
             """).run()
     }
 
-    /// Makes a projection live at a version, generation and checkpoint, its failure cleared.
-    static func replace(projection name: String, version: Int, mode: String, generation: Int, position: Int64, at now: Date, on sql: any SQLDatabase) async throws {
+    /// Makes a projection live at a version, number of partitions, generation and checkpoint,
+    /// its failure cleared. Its partitions' checkpoints, if any, are dropped: they start again
+    /// from this one.
+    static func replace(
+        projection name: String, version: Int, mode: String, partitions: Int, generation: Int, position: Int64, at now: Date,
+        on sql: any SQLDatabase
+    ) async throws {
         try await sql.raw("""
-            UPDATE chronicle_projections SET version = \(bind: version), mode = \(bind: mode), generation = \(bind: generation),
-                position = \(bind: position), last_error = NULL, error_position = NULL, failed_at = NULL,
-                updated_at = \(bind: microseconds(now))
+            UPDATE chronicle_projections SET version = \(bind: version), mode = \(bind: mode), partitions = \(bind: partitions),
+                generation = \(bind: generation), position = \(bind: position), last_error = NULL, error_position = NULL,
+                failed_at = NULL, updated_at = \(bind: microseconds(now))
             WHERE name = \(bind: name)
             """).run()
+        try await forgetPartitions(of: name, on: sql)
     }
 
     // MARK: online rebuilds

@@ -56,8 +56,8 @@ public struct EventSourcedApp: Service, Sendable {
     /// when ``run()`` starts), and the registration of new reactors at the current head. A second
     /// run does nothing.
     ///
-    /// - Important: A projection whose version (or mode) differs from the one its tables were
-    ///   built with is reported by ``ReadSide/status()`` as needing a rebuild, and is neither
+    /// - Important: A projection whose version, mode or number of partitions differs from the
+    ///   one its tables were built with is reported by ``ReadSide/status()`` as needing a rebuild, and is neither
     ///   applied nor run until rebuilt: see ``ReadSide/rebuild(_:mode:progress:)-(String,_,_)``.
     /// - Important: The store refuses appends that would skip the read side's inline
     ///   projections (see ``events``); an inline projection no longer registered no longer holds
@@ -66,7 +66,9 @@ public struct EventSourcedApp: Service, Sendable {
     ///   table named with the store's prefix (`chronicle_`), or a projection or application
     ///   migration statement that would create, change or write such a table, is refused with
     ///   ``ReadSideError/Code/reservedName``. A projection never drops or replaces a table its
-    ///   bookkeeping did not create (``ReadSideError/Code/tableExists``).
+    ///   bookkeeping did not create (``ReadSideError/Code/tableExists``). A projection or reactor
+    ///   in partitions that needs the log's global order, or a projection in partitions that
+    ///   runs inline, is refused with ``ReadSideError/Code/invalidDefinition``.
     /// - Returns: What this run did; nothing when everything was set up before.
     @discardableResult
     public func migrate() async throws -> ReadSideMigration {

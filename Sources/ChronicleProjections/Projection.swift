@@ -56,9 +56,42 @@ public protocol Projection: Sendable {
     /// unless the projection says otherwise. (An inline projection's failure fails the append
     /// instead; its policy applies to its rebuilds.)
     static var errorPolicy: ErrorPolicy { get }
+
+    /// The order the projection needs: ``EventOrdering/global`` unless it says it needs only
+    /// each entity's own order (``EventOrdering/perEntity``), which lets it be partitioned. A
+    /// projection whose rows gather several entities' events (a count across meetings, say)
+    /// needs the global order.
+    static var ordering: EventOrdering { get }
+
+    /// Into how many partitions an async projection's events are split, by a stable hash of
+    /// their entity's id: 1 (not partitioned) unless the projection says more.
+    ///
+    /// Each partition has its own checkpoint and its own lease, so the nodes of a cluster share
+    /// the partitions out and write the projection's tables side by side, and an online rebuild
+    /// replays the partitions in parallel. Each entity's events stay in order within its
+    /// partition. ``ReadSide/run()`` refuses a partitioned projection that needs the global
+    /// order, or that runs inline. Every node must declare the same number; a projection built
+    /// with another number of partitions needs a rebuild.
+    ///
+    /// ```swift
+    /// struct BalancesProjection: Projection {
+    ///     static let name = "balances"
+    ///     static let version = 1
+    ///     static let ordering = EventOrdering.perEntity
+    ///     static let partitions = 4
+    ///     // …
+    /// }
+    /// ```
+    static var partitions: Int { get }
 }
 
 extension Projection {
     /// ``ErrorPolicy/stop``: an event is never passed over unless an operator decides so.
     public static var errorPolicy: ErrorPolicy { .stop }
+
+    /// ``EventOrdering/global``: the safe default for a projection that does not say.
+    public static var ordering: EventOrdering { .global }
+
+    /// 1: not partitioned.
+    public static var partitions: Int { 1 }
 }

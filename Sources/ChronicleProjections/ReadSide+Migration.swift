@@ -69,7 +69,8 @@ extension ReadSide {
                     table, as: table.name, for: projection.name, generation: 0, dialect: database.dialect, at: now, on: sql)
             }
             try await Bookkeeping.insertProjection(
-                projection.name, version: projection.version, mode: projection.mode.rawValue, position: 0, at: now, on: sql)
+                projection.name, version: projection.version, mode: projection.mode.rawValue, partitions: projection.partitions, position: 0,
+                at: now, on: sql)
             created = true
         }
         try await Bookkeeping.setEventTypes(
@@ -77,13 +78,15 @@ extension ReadSide {
         return created
     }
 
-    /// Refuses projections and application migrations that would touch the store's tables:
-    /// table names with the store's prefix, and statements that create, change or write a table
-    /// of the store's.
+    /// Refuses projections and application migrations that would touch the store's tables
+    /// (table names with the store's prefix, and statements that create, change or write a table
+    /// of the store's), and projections and reactors whose partitions cannot run.
     ///
-    /// - Throws: ``ReadSideError/Code/reservedName`` naming the projection or migration.
+    /// - Throws: ``ReadSideError/Code/reservedName`` naming the projection or migration;
+    ///   ``ReadSideError/Code/invalidDefinition`` naming the projection or reactor.
     func checkRegistration() throws {
         for projection in projections {
+            try projection.checkDefinition()
             for table in projection.tables {
                 if StoreSchema.isReserved(table.name) {
                     throw ReadSideError(
@@ -100,6 +103,9 @@ extension ReadSide {
                         name: projection.name)
                 }
             }
+        }
+        for reactor in reactors {
+            try reactor.checkDefinition()
         }
         for set in migrations {
             for migration in set.migrations {

@@ -128,10 +128,10 @@ extension ReadSide {
             }
         }
 
-        /// Moves its checkpoint past an event (of a partitioned reactor, the event's partition's).
+        /// Moves its checkpoint past an event (of a partitioned consumer, the event's partition's).
         func advance(past event: RecordedEvent, at now: Date, on sql: any SQLDatabase) async throws {
             switch self {
-            case .projection(let projection): try await Bookkeeping.advance(projection: projection.name, to: event.position, at: now, on: sql)
+            case .projection(let projection): try await Bookkeeping.advance(projection, past: event, at: now, on: sql)
             case .reactor(let reactor): try await Bookkeeping.advance(reactor, past: event, at: now, on: sql)
             }
         }
@@ -216,6 +216,9 @@ extension ReadSide {
         let failure: String?
         do {
             switch consumer {
+            case .projection(let projection) where projection.isPartitioned:
+                guard let event = try await database.readCommittedLog(after: position - 1, limit: 1).first else { break }
+                _ = try await applyNextBatch(of: projection, partition: projection.partition(of: event), cursor: PartitionCursor())
             case .projection(let projection): _ = try await applyNextBatch(of: projection)
             case .reactor(let reactor) where reactor.isPartitioned:
                 guard let event = try await database.readCommittedLog(after: position - 1, limit: 1).first else { break }

@@ -19,10 +19,11 @@ extension ReadSide {
     /// - Parameters:
     ///   - name: The projection.
     ///   - mode: ``RebuildMode/offline`` (one transaction) or ``RebuildMode/online`` (beside the live
-    ///     tables, resumable).
+    ///     tables, resumable; a partitioned projection's partitions replayed side by side).
     ///   - progress: Called after every batch.
     /// - Throws: ``ReadSideError`` (``ReadSideError/Code/unknownName``,
     ///   ``ReadSideError/Code/reservedName`` for a projection that names the store's tables,
+    ///   ``ReadSideError/Code/invalidDefinition`` for partitions it cannot run in,
     ///   ``ReadSideError/Code/rebuildInProgress`` for an offline rebuild while an online one is
     ///   under way), or the error of a handler the projection's ``ErrorPolicy`` does not go past.
     ///
@@ -77,6 +78,7 @@ extension ReadSide {
                     table: ProjectionTable.physicalName(table.name, shadowGeneration: rebuild.generation), of: name, on: sql)
             }
             try await Bookkeeping.forgetParkedEvents(of: name, onlyGeneration: rebuild.generation, on: sql)
+            try await Bookkeeping.forgetPartitions(of: PartitionOwner.rebuild(name).consumer, on: sql)
             try await Bookkeeping.deleteRebuild(name, on: sql)
         }
         configuration.logger.info("Discarded the online rebuild", metadata: ["projection": "\(name)"])
@@ -130,7 +132,7 @@ extension ReadSide {
                 if projection.mode == .async && events.count < batchSize { break }
             }
             try await Bookkeeping.replace(
-                projection: projection.name, version: projection.version, mode: projection.mode.rawValue,
+                projection: projection.name, version: projection.version, mode: projection.mode.rawValue, partitions: projection.partitions,
                 generation: row.generation, position: position, at: configuration.now(), on: sql)
             return replayed
         }
@@ -156,6 +158,14 @@ extension ReadSide {
                         message: "An online rebuild of \(name) to version \(existing.version) is under way; the code is version \(projection.version). Discard it first.",
                         name: name)
                 }
+                if let partitions = try await Bookkeeping.partitions(of: PartitionOwner.rebuild(name).consumer, on: sql),
+                    partitions != projection.partitions
+                {
+                    throw ReadSideError(
+                        code: .rebuildInProgress,
+                        message: "An online rebuild of \(name) in \(partitions) partitions is under way; the code declares \(projection.partitions). Discard it first.",
+                        name: name)
+                }
                 return existing
             }
             guard let live = try await Bookkeeping.projection(name, on: sql) else {
@@ -169,6 +179,7 @@ extension ReadSide {
                     table, as: shadow, for: name, generation: rebuild.generation, dialect: dialect, at: configuration.now(), on: sql)
             }
             try await Bookkeeping.forgetParkedEvents(of: name, onlyGeneration: rebuild.generation, on: sql)
+            try await Bookkeeping.forgetPartitions(of: PartitionOwner.rebuild(name).consumer, on: sql)
             try await Bookkeeping.insertRebuild(rebuild, at: configuration.now(), on: sql)
             return rebuild
         }
@@ -176,15 +187,29 @@ extension ReadSide {
         configuration.logger.info(
             "Online rebuild started", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)", "from": "\(rebuild.position)"])
 
-        // Replay into the shadow tables, one transaction per batch, until caught up.
+        // Replay into the shadow tables, one transaction per batch, until caught up. A
+        // partitioned projection reads a batch per partition at a time, and replays each
+        // partition's share of it in a transaction of its own, side by side.
         var position = rebuild.position
         var replayed = 0
-        var reader = PrefetchingLogReader { position in try await readLogCatchingUp(after: position, limit: batchSize, through: head) }
+        let readLimit = batchSize * projection.partitions
+        var reader = PrefetchingLogReader { position in try await readLogCatchingUp(after: position, limit: readLimit, through: head) }
         defer { reader.cancel() }
+        if projection.isPartitioned {
+            position = try await startRebuildPartitions(of: projection)
+        }
         while true {
             try Task.checkCancellation()
             let events = try await reader.batch(after: position)
-            guard !events.isEmpty else { break }
+            guard let last = events.last else { break }
+            if projection.isPartitioned {
+                try await replayInParallel(events, into: projection, generation: rebuild.generation, tables: shadowTables)
+                position = last.position
+                replayed += events.count
+                progress?(Self.progress(name, position: position, head: head, replayed: replayed, since: started))
+                if events.count < readLimit { break }
+                continue
+            }
             position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
                 guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
                     throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
@@ -207,6 +232,8 @@ extension ReadSide {
             else {
                 throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
             }
+            // A partitioned rebuild's partitions may have come further than the lowest.
+            let partitionCheckpoints = try await Bookkeeping.checkpoints(of: PartitionOwner.rebuild(name).consumer, on: sql)
             while true {
                 // Inline: every committed event (none of the projection's can be in flight while
                 // its lock is held). Async: the guarded log up to the live checkpoint.
@@ -214,7 +241,8 @@ extension ReadSide {
                     ? try await database.readCommittedLog(after: current.position, limit: batchSize)
                     : try await database.readLog(after: current.position, limit: batchSize).filter { $0.position <= live.position }
                 guard let last = events.last else { break }
-                try await replay(events, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: current.generation)
+                let fresh = events.filter { $0.position > partitionCheckpoints[projection.partition(of: $0), default: 0] }
+                try await replay(fresh, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: current.generation)
                 current.position = last.position
             }
             for table in projection.tables {
@@ -225,8 +253,9 @@ extension ReadSide {
             }
             try await Bookkeeping.forgetParkedEvents(of: name, exceptGeneration: current.generation, on: sql)
             try await Bookkeeping.replace(
-                projection: name, version: projection.version, mode: projection.mode.rawValue, generation: current.generation,
-                position: current.position, at: configuration.now(), on: sql)
+                projection: name, version: projection.version, mode: projection.mode.rawValue, partitions: projection.partitions,
+                generation: current.generation, position: current.position, at: configuration.now(), on: sql)
+            try await Bookkeeping.forgetPartitions(of: PartitionOwner.rebuild(name).consumer, on: sql)
             try await Bookkeeping.deleteRebuild(name, on: sql)
         }
         configuration.logger.info("Online rebuild swapped in", metadata: ["projection": "\(name)", "generation": "\(rebuild.generation)"])

@@ -24,11 +24,17 @@ extension ReadSide {
     /// - Throws: `EventStoreError.Code.inUseByAnotherProcess` on a store that serves one process
     ///   at a time (SQLite) when another process runs a read side on it.
     public func run() async throws {
+        for projection in projections { try projection.checkDefinition() }
         for reactor in reactors { try reactor.checkDefinition() }
         let node = configuration.node
-        var found: [Runner] = projections.filter { $0.mode == .async }.map { projection in
+        var found: [Runner] = projections.filter { $0.mode == .async && !$0.isPartitioned }.map { projection in
             Runner(name: projection.name, partition: 0) { failed in
                 try await self.applyNextBatch(of: projection, failed: failed, lease: LeaseHold(consumer: projection.name, partition: 0, node: node))
+            }
+        }
+        for projection in projections where projection.mode == .async && projection.isPartitioned {
+            found += partitionRunners(of: projection.name, partitions: projection.partitions) { partition, cursor, failed, lease in
+                try await self.applyNextBatch(of: projection, partition: partition, cursor: cursor, failed: failed, lease: lease)
             }
         }
         for reactor in reactors where !reactor.isPartitioned {
@@ -37,13 +43,8 @@ extension ReadSide {
             })
         }
         for reactor in reactors where reactor.isPartitioned {
-            for partition in 0..<reactor.partitions {
-                let cursor = PartitionCursor()
-                found.append(Runner(name: reactor.name, partition: partition, of: reactor.partitions, tookLease: { await cursor.forget() }) { failed in
-                    try await self.reactToNextBatch(
-                        of: reactor, partition: partition, cursor: cursor, failed: failed,
-                        lease: LeaseHold(consumer: reactor.name, partition: partition, node: node))
-                })
+            found += partitionRunners(of: reactor.name, partitions: reactor.partitions) { partition, cursor, failed, lease in
+                try await self.reactToNextBatch(of: reactor, partition: partition, cursor: cursor, failed: failed, lease: lease)
             }
         }
         let runners = found
@@ -52,7 +53,9 @@ extension ReadSide {
         defer { release?() }
         let notifications = database.appendNotifications()
         let held = HeldLeases()
-        let balance = Balance(node: node, partitions: Dictionary(reactors.filter(\.isPartitioned).map { ($0.name, $0.partitions) }) { first, _ in first })
+        let partitioned = projections.filter { $0.mode == .async && $0.isPartitioned }.map { ($0.name, $0.partitions) }
+            + reactors.filter(\.isPartitioned).map { ($0.name, $0.partitions) }
+        let balance = Balance(node: node, partitions: Dictionary(partitioned) { first, _ in first })
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.beat(held, balance: balance) }
@@ -64,6 +67,21 @@ extension ReadSide {
                 for runner in runners {
                     group.addTask { await self.lead(runner, held: held, balance: balance) }
                 }
+            }
+        }
+    }
+
+    /// A runner per partition of a partitioned consumer, each with its cursor, which restarts
+    /// each time this node takes the partition's lease.
+    private func partitionRunners(
+        of name: String, partitions: Int,
+        step: @escaping @Sendable (_ partition: Int, PartitionCursor, FailedAttempts, LeaseHold) async throws -> Int
+    ) -> [Runner] {
+        (0..<partitions).map { partition in
+            let cursor = PartitionCursor()
+            let lease = LeaseHold(consumer: name, partition: partition, node: configuration.node)
+            return Runner(name: name, partition: partition, of: partitions, tookLease: { await cursor.restart() }) { failed in
+                try await step(partition, cursor, failed, lease)
             }
         }
     }
@@ -84,11 +102,12 @@ extension ReadSide {
             do {
                 let read = try await step(failed)
                 if mayHaveRecordedFailure && read == 0 {
-                    // A step that applies events clears it as it advances; one that found none
-                    // clears it here.
+                    // A step that applies events clears it as it advances, but a partition's
+                    // step may go past events of other partitions without writing: once caught
+                    // up, the runner clears it here.
                     await clearFailure(of: name)
+                    mayHaveRecordedFailure = false
                 }
-                mayHaveRecordedFailure = false
                 failures = 0
                 if read == 0 {
                     await wakeup.wait(upTo: configuration.pollInterval)
@@ -202,6 +221,12 @@ extension ReadSide {
             throw ReadSideError(
                 code: .needsRebuild,
                 message: "Projection \(projection.name)'s tables are version \(row.version) (\(row.mode)); the code is version \(projection.version) (\(projection.mode.rawValue)). Rebuild it.",
+                name: projection.name)
+        }
+        guard row.partitions == projection.partitions else {
+            throw ReadSideError(
+                code: .needsRebuild,
+                message: "Projection \(projection.name)'s tables were built in \(row.partitions) partition(s); the code declares \(projection.partitions). Rebuild it.",
                 name: projection.name)
         }
         return row

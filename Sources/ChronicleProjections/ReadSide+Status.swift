@@ -30,7 +30,7 @@ extension ReadSide {
             let parkedEvents = count(projection.name, generation: generation, .parked)
             let state: ProjectionStatus.State
             if let row {
-                if row.version != projection.version || row.mode != projection.mode.rawValue {
+                if row.version != projection.version || row.mode != projection.mode.rawValue || row.partitions != projection.partitions {
                     state = .needsRebuild
                 } else if row.lastError != nil {
                     state = .failing

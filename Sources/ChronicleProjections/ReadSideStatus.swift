@@ -158,6 +158,8 @@ extension ReadSideStatus {
             switch projection.state {
             case .live: break
             case .notMigrated: problems.append("Projection \(projection.name) has no tables yet: migrate.")
+            case .needsRebuild where projection.builtVersion == projection.version:
+                problems.append("Projection \(projection.name) needs a rebuild: its tables were built in another mode or number of partitions.")
             case .needsRebuild: problems.append("Projection \(projection.name) needs a rebuild to version \(projection.version).")
             case .failing:
                 problems.append("Projection \(projection.name) is failing\(projection.errorPosition.map { " at event \($0)" } ?? ""): \(projection.lastError ?? "").")

@@ -12,6 +12,8 @@ struct RegisteredProjection: Sendable {
     let handlers: EventHandlers<ProjectionContext>
     let mode: ProjectionMode
     let errorPolicy: ErrorPolicy
+    let ordering: EventOrdering
+    let partitions: Int
 
     init(_ projection: any Projection, mode: ProjectionMode) {
         let type = type(of: projection)
@@ -21,6 +23,30 @@ struct RegisteredProjection: Sendable {
         self.handlers = projection.handlers
         self.mode = mode
         self.errorPolicy = type.errorPolicy
+        self.ordering = type.ordering
+        self.partitions = type.partitions
+    }
+
+    /// Whether its events are split into partitions.
+    var isPartitioned: Bool { partitions > 1 }
+
+    /// The partition an event belongs to (0 when not partitioned).
+    func partition(of event: RecordedEvent) -> Int {
+        Partitioning.partition(ofEntity: event.stream.entityID, among: partitions)
+    }
+
+    /// Throws unless the declaration can run: a partitioned projection runs async and needs only
+    /// each entity's order.
+    ///
+    /// - Throws: ``ReadSideError/Code/invalidDefinition``.
+    func checkDefinition() throws {
+        try Partitioning.checkDeclaration(of: "Projection", named: name, partitions: partitions, ordering: ordering)
+        guard !isPartitioned || mode == .async else {
+            throw ReadSideError(
+                code: .invalidDefinition,
+                message: "Projection \(name) declares \(partitions) partitions but runs inline, in each append's transaction. Partitions are for async projections: register it as async, or run it as one partition.",
+                name: name)
+        }
     }
 
     /// The physical table names: the live ones, or a rebuild generation's.
@@ -144,15 +170,6 @@ struct RegisteredReactor: Sendable {
     ///
     /// - Throws: ``ReadSideError/Code/invalidDefinition``.
     func checkDefinition() throws {
-        guard partitions >= 1 else {
-            throw ReadSideError(
-                code: .invalidDefinition, message: "Reactor \(name) declares \(partitions) partitions; declare 1 or more.", name: name)
-        }
-        guard !isPartitioned || ordering == .perEntity else {
-            throw ReadSideError(
-                code: .invalidDefinition,
-                message: "Reactor \(name) declares \(partitions) partitions but needs the log's global order. Partitions keep only each entity's order: declare `static let ordering = EventOrdering.perEntity` if that is all it needs, or run it as one partition.",
-                name: name)
-        }
+        try Partitioning.checkDeclaration(of: "Reactor", named: name, partitions: partitions, ordering: ordering)
     }
 }

@@ -10,9 +10,10 @@ public import SQLKit
 /// the read side's runners, rebuilds and reactors (`ChronicleProjections`).
 ///
 /// The guarantees a driver gives:
-/// - ``withWriteTransaction(locking:_:)`` runs its work in one transaction; with a projection
-///   name it first takes that projection's lock exclusively, so no other runner, rebuild swap or
-///   inline append of the projection runs at the same time.
+/// - ``withWriteTransaction(locking:sharing:_:)`` runs its work in one transaction; with a
+///   projection name it first takes that projection's lock exclusively, so no other runner,
+///   rebuild swap or inline append of the projection runs at the same time. Locks named shared
+///   exclude only their exclusive holders.
 /// - ``append(_:to:expected:sharingLocksOf:within:)`` appends and runs the work in the same
 ///   transaction, holding the named projections' locks shared.
 /// - ``readCommittedLog(after:limit:)`` returns every committed event, without the guard of
@@ -27,10 +28,16 @@ public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
     /// - Parameters:
     ///   - projection: The name of a lock (a projection's, or `chronicle.migrations`) to hold
     ///     exclusively, or `nil`.
+    ///   - shared: Names of locks to hold shared, taken before the exclusive one: a partition
+    ///     of a projection holds its projection's lock shared, so that its partitions write side
+    ///     by side and a rebuild, holding it exclusively, waits for them all. They are tried,
+    ///     not waited for.
     ///   - work: The work, given SQL on the transaction.
     /// - Returns: The work's result, once committed.
+    /// - Throws: ``LockBusy`` when a lock named shared is held or asked for exclusively (the
+    ///   work did not run), and the work's errors.
     func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, sharing shared: [String], _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result
 
     /// Appends events and runs work in the same transaction.
@@ -104,4 +111,14 @@ extension SQLEventStore {
     /// Does nothing: the database keeps old row versions until its own vacuum, which the
     /// operator runs.
     public func vacuum() async throws {}
+}
+
+extension SQLEventStore {
+    /// Runs work in one write transaction, holding one lock exclusively, or none. See
+    /// ``withWriteTransaction(locking:sharing:_:)``.
+    public func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withWriteTransaction(locking: projection, sharing: [], work)
+    }
 }

@@ -13,12 +13,13 @@ extension SQLiteEventStore: SQLEventStore {
     /// Runs work in one `BEGIN IMMEDIATE` transaction on the writer connection.
     ///
     /// SQLite has one writer at a time, so every write transaction of this process excludes
-    /// every other: the projection lock needs nothing more.
+    /// every other: the projection locks, exclusive or shared, need nothing more, and a shared
+    /// one is never busy.
     ///
     /// A task cancelled while it waits for the writer (its deadline passed, or its caller went
     /// away) stops waiting at once with `CancellationError`, and its work never runs.
     public func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, sharing shared: [String], _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         do {
             return try await writeLock.withLock(waitingAtMost: configuration.writerTimeout, untilCancelled: true) {

@@ -13,7 +13,7 @@ import TestSupport
             // One line, naming the database (SQLite: the missing file) and the command that sets it up.
             let expected = driver == .sqlite
                 ? "Error: No SQLite database exists at \(fixture.databaseArguments[1]) (and this store does not create one). Run `chronicle-fixture migrate` first.\n"
-                : "Error: The store's schema has 12 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
+                : "Error: The store's schema has 13 pending migration(s), from 1 (create_events). Run `chronicle-fixture migrate` first.\n"
             #expect(unmigrated.errors == expected, "\(unmigrated)")
 
             let migrated = try await fixture.run("migrate")
@@ -32,6 +32,7 @@ import TestSupport
                     "Applied store migration 10 (create_personal_data)",
                     "Applied store migration 11 (create_leases)",
                     "Applied store migration 12 (create_partition_checkpoints)",
+                    "Applied store migration 13 (record_projection_partitions)",
                     "Created projection counters",
                     "Created projection increments",
                     "Registered reactor milestones after position 0",

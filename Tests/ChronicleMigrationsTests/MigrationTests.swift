@@ -35,7 +35,7 @@ struct MigrationTests {
             #expect(MigrationSet.storeSchema(bundledAs: dialect).migrations.map(\.name) == [
                 "create_events", "create_snapshots", "create_projections_and_reactors", "create_upcast_migrations",
                 "prefix_store_tables", "create_parked_events", "record_projection_tables", "create_write_checks", "index_events_for_browsing",
-                "create_personal_data", "create_leases", "create_partition_checkpoints",
+                "create_personal_data", "create_leases", "create_partition_checkpoints", "record_projection_partitions",
             ], "\(dialect)")
         }
     }

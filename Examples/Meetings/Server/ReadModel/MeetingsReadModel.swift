@@ -5,7 +5,7 @@ public import Foundation
 public import Logging
 
 /// The app's read side: the `meetings`/`invitations` tables (inline), the activity feed
-/// (async), the notifications reactor and its outbox.
+/// (async), the notifications reactor (in four partitions on PostgreSQL) and its outbox.
 public enum MeetingsReadModel: Sendable {
     /// The read side over a store.
     ///
@@ -22,11 +22,13 @@ public enum MeetingsReadModel: Sendable {
         let notifications = NotificationsReactor(
             outbox: Outbox(database: database, now: now),
             meetings: Aggregates(store: database, snapshots: nil, configuration: aggregates))
+        // Partitions are for nodes to share: a SQLite file serves one process.
+        let reactor: any Reactor = database.dialect.name == "sqlite" ? notifications : PartitionedNotificationsReactor(reactor: notifications)
         return ReadSide(
             database: database,
             inline: [MeetingsProjection()],
             async: [ActivityProjection()],
-            reactors: [notifications],
+            reactors: [reactor],
             migrations: [Outbox.migrations],
             configuration: .init(pollInterval: pollInterval, now: now, logger: logger, aggregates: aggregates))
     }

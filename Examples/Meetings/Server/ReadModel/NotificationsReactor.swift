@@ -12,10 +12,8 @@ struct NotificationsReactor: Reactor {
     /// Mail for an event that keeps failing is tried three times, then parked for an operator;
     /// the other mail goes out meanwhile.
     static let errorPolicy = ErrorPolicy.park(afterAttempts: 3)
-    /// Mail about a meeting needs only that meeting's events in order: the reactor could be
-    /// split into partitions by meeting (`static let partitions = 4`), so that several nodes
-    /// share it. It runs as one for now: each partition is a runner of its own that polls the
-    /// log, and on SQLite, one process, four of them only add load.
+    /// Mail about a meeting needs only that meeting's events in order, so the reactor can be
+    /// split into partitions by meeting: on PostgreSQL it is (``PartitionedNotificationsReactor``).
     static let ordering = EventOrdering.perEntity
 
     let outbox: Outbox
@@ -68,4 +66,18 @@ struct NotificationsReactor: Reactor {
     private static func stillComing(_ meeting: Meeting) -> [Int] {
         meeting.responses.filter { $0.value != .declined }.keys.sorted()
     }
+}
+
+/// ``NotificationsReactor`` in four partitions, for PostgreSQL, where several nodes share the
+/// sending: the three nodes of `scripts/cluster` hold 2, 1 and 1 of them. On SQLite one process
+/// runs every partition, so partitions would only add runners; it runs as one there.
+struct PartitionedNotificationsReactor: Reactor {
+    static let name = NotificationsReactor.name
+    static let errorPolicy = NotificationsReactor.errorPolicy
+    static let ordering = NotificationsReactor.ordering
+    static let partitions = 4
+
+    let reactor: NotificationsReactor
+
+    var handlers: EventHandlers<ReactionContext> { reactor.handlers }
 }
