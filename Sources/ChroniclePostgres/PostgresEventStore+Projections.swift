@@ -28,6 +28,14 @@ extension PostgresEventStore: SQLEventStore {
         "SELECT pg_try_advisory_xact_lock_shared(\(projectionLockSpace), hashtext(coalesce(current_schema(), '') || '.' || \(projection)))"
     }
 
+    /// Runs work in one transaction holding one lock exclusively, or none. See
+    /// ``withWriteTransaction(locking:sharing:_:)``.
+    public func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withWriteTransaction(locking: projection, sharing: [], work)
+    }
+
     /// Runs work in one transaction, first trying the advisory locks named shared (``LockBusy``
     /// when one is held or asked for exclusively), then waiting for the one named exclusively
     /// (inline appends hold a projection's shared).

@@ -19,7 +19,13 @@ extension ReadSide {
             do {
                 if runner.partitions > 1 {
                     let live = try await database.withReadConnection { sql in try await Leases.liveNodes(dialect: database.dialect, on: sql) }
-                    if await held.count(of: name) >= balance.share(of: name, among: live) {
+                    let share = balance.share(of: name, among: live)
+                    if await held.count(of: name) >= share {
+                        if !standingBy {
+                            configuration.logger.info(
+                                "Standing by: this node holds its share of the partitions",
+                                metadata: ["name": "\(name)", "partition": "\(partition)", "share": "\(share)", "node": "\(configuration.node)"])
+                        }
                         standingBy = true
                         try? await Task.sleep(for: configuration.leaseRenewal)
                         continue

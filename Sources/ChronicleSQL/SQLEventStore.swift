@@ -28,6 +28,20 @@ public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
     /// - Parameters:
     ///   - projection: The name of a lock (a projection's, or `chronicle.migrations`) to hold
     ///     exclusively, or `nil`.
+    ///   - work: The work, given SQL on the transaction.
+    /// - Returns: The work's result, once committed.
+    func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result
+
+    /// Runs work in one write transaction, holding locks shared beside the one held exclusively.
+    ///
+    /// A driver whose database can share a lock implements this; the default (see the
+    /// extension) holds the first lock named shared exclusively instead, which excludes more than
+    /// asked and is right for every driver.
+    ///
+    /// - Parameters:
+    ///   - projection: The name of a lock to hold exclusively, or `nil`.
     ///   - shared: Names of locks to hold shared, taken before the exclusive one: a partition
     ///     of a projection holds its projection's lock shared, so that its partitions write side
     ///     by side and a rebuild, holding it exclusively, waits for them all. They are tried,
@@ -114,11 +128,14 @@ extension SQLEventStore {
 }
 
 extension SQLEventStore {
-    /// Runs work in one write transaction, holding one lock exclusively, or none. See
-    /// ``withWriteTransaction(locking:sharing:_:)``.
+    /// Runs work in one write transaction holding the first lock named shared exclusively, or,
+    /// when none is named shared, the one named exclusively: the default for a driver that
+    /// cannot share a lock. The transactions that would have shared the lock take turns instead
+    /// (a partitioned projection's partitions write one at a time), and the lock named
+    /// exclusively beside it is not needed: every caller takes it only under the shared one.
     public func withWriteTransaction<Result: Sendable>(
-        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        locking projection: String?, sharing shared: [String], _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        try await withWriteTransaction(locking: projection, sharing: [], work)
+        try await withWriteTransaction(locking: shared.first ?? projection, work)
     }
 }

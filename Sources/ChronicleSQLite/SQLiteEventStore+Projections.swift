@@ -10,6 +10,14 @@ extension SQLiteEventStore: SQLEventStore {
     /// SQLite's dialect.
     public var dialect: any StoreDialect { SQLiteDialect() }
 
+    /// Runs work in one transaction holding one lock exclusively, or none. See
+    /// ``withWriteTransaction(locking:sharing:_:)``.
+    public func withWriteTransaction<Result: Sendable>(
+        locking projection: String?, _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withWriteTransaction(locking: projection, sharing: [], work)
+    }
+
     /// Runs work in one `BEGIN IMMEDIATE` transaction on the writer connection.
     ///
     /// SQLite has one writer at a time, so every write transaction of this process excludes
