@@ -36,7 +36,7 @@ extension PostgresEventStore: SQLEventStore {
         try await withWriteTransaction(locking: projection, sharing: [], work)
     }
 
-    /// Runs work in one transaction, first trying the advisory locks named shared (``LockBusy``
+    /// Runs work in one transaction, first trying the advisory locks named shared (`LockBusy`
     /// when one is held or asked for exclusively), then waiting for the one named exclusively
     /// (inline appends hold a projection's shared).
     public func withWriteTransaction<Result: Sendable>(

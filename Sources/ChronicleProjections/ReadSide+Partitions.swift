@@ -98,7 +98,7 @@ extension ReadSide {
         return events.count
     }
 
-    /// The work's result, or `nil` when a lock it was to hold shared was busy (``LockBusy``).
+    /// The work's result, or `nil` when a lock it was to hold shared was busy (`LockBusy`).
     static func unlessBusy<Result: Sendable>(_ work: () async throws -> Result) async throws -> Result? {
         do {
             return try await work()
