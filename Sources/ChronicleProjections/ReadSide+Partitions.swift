@@ -57,45 +57,73 @@ extension ReadSide {
         let events = try await database.readLog(after: from, limit: configuration.batchSize)
         guard let last = events.last else {
             try await saveCheckpointWhenDue(
-                of: owner, partition: partition, of: projection.partitions, at: from, saved: saved, cursor: cursor, lease: lease, locks: Self.locks(of: projection, partition))
+                of: owner, partition: partition, of: projection.partitions, at: from, saved: saved, cursor: cursor, lease: lease,
+                locks: Self.locks(of: projection, partition))
             return 0
         }
         let own = events.filter { projection.handlers.handles($0.eventType) && projection.partition(of: $0) == partition }
         guard !own.isEmpty else {
-            try await passOver(events, of: owner, partition: partition, of: projection.partitions, saved: saved, cursor: cursor, lease: lease, locks: Self.locks(of: projection, partition))
+            try await passOver(
+                events, of: owner, partition: partition, of: projection.partitions, saved: saved, cursor: cursor, lease: lease,
+                locks: Self.locks(of: projection, partition))
             return events.count
         }
-        let dialect = database.dialect
-        let locks = Self.locks(of: projection, partition)
-        let written = try await Self.unlessBusy { try await self.database.withWriteTransaction(locking: locks.exclusive, sharing: locks.shared) { sql -> (through: Int64?, stoppedAt: ReadSideError?)? in
-            if let lease { try await Leases.check(lease, on: sql) }
-            let current = try await self.liveRow(of: projection, on: sql)
-            guard let checkpoint = try await Bookkeeping.checkpoint(of: owner, partition: partition, of: projection.partitions, on: sql),
-                checkpoint == saved
-            else { return nil }
-            let now = configuration.now()
-            let outcome = try await projection.apply(
-                own, tolerating: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil), generation: current.generation,
-                failedAttempts: failed.count(at:), now: now)
-            // Unless it stopped, the partition has come to the batch's end: none of the others is its own.
-            let through = outcome.stoppedAt == nil ? last.position : outcome.through
-            if let through {
-                try await Bookkeeping.advance(owner, partition: partition, to: through, at: now, on: sql)
-            }
-            return (through, outcome.stoppedAt)
-        } }
-        // A rebuild holds the projection's lock: wait, then read the batch again.
-        guard let written else { return 0 }
-        guard let outcome = written else {
+        switch try await apply(own, of: projection, partition: partition, through: last.position, saved: saved, failed: failed, lease: lease) {
+        case .busy:
+            // A rebuild holds the projection's lock: wait, then read the batch again.
+            return 0
+        case .moved:
             await cursor.restart()
             return events.count
+        case .applied(let through, let stoppedAt):
+            if let through {
+                await cursor.saved(through)
+                await cursor.move(to: through)
+            }
+            if let stoppedAt { throw stoppedAt }
+            return events.count
         }
-        if let through = outcome.through {
-            await cursor.saved(through)
-            await cursor.move(to: through)
+    }
+
+    /// What became of a partition's transaction.
+    enum PartitionWrite: Sendable {
+        /// The projection's lock was held exclusively (a rebuild): nothing was written.
+        case busy
+        /// The partition's checkpoint was not where the runner left it (a rebuild reset it, or
+        /// an operator skipped an event): nothing was written.
+        case moved
+        /// The events were applied up to `through` (`nil`: none), and stopped at a failure, if any.
+        case applied(through: Int64?, stoppedAt: ReadSideError?)
+    }
+
+    /// Applies a partition's events of a batch that ends at `end`, and moves its checkpoint,
+    /// in one transaction holding the projection's lock shared and the partition's exclusively.
+    private func apply(
+        _ own: [RecordedEvent], of projection: RegisteredProjection, partition: Int, through end: Int64, saved: Int64,
+        failed: FailedAttempts, lease: LeaseHold?
+    ) async throws -> PartitionWrite {
+        let owner = PartitionOwner.projection(projection.name)
+        let dialect = database.dialect
+        let locks = Self.locks(of: projection, partition)
+        let write = try await Self.unlessBusy {
+            try await self.database.withWriteTransaction(locking: locks.exclusive, sharing: locks.shared) { sql -> PartitionWrite in
+                if let lease { try await Leases.check(lease, on: sql) }
+                let current = try await self.liveRow(of: projection, on: sql)
+                let checkpoint = try await Bookkeeping.checkpoint(of: owner, partition: partition, of: projection.partitions, on: sql)
+                guard checkpoint == saved else { return .moved }
+                let now = self.configuration.now()
+                let outcome = try await projection.apply(
+                    own, tolerating: sql, dialect: dialect, tables: projection.tableNames(shadowGeneration: nil), generation: current.generation,
+                    failedAttempts: failed.count(at:), now: now)
+                // Unless it stopped, the partition has come to the batch's end: none of the others is its own.
+                let through = outcome.stoppedAt == nil ? end : outcome.through
+                if let through {
+                    try await Bookkeeping.advance(owner, partition: partition, to: through, at: now, on: sql)
+                }
+                return .applied(through: through, stoppedAt: outcome.stoppedAt)
+            }
         }
-        if let stoppedAt = outcome.stoppedAt { throw stoppedAt }
-        return events.count
+        return write ?? .busy
     }
 
     /// The work's result, or `nil` when a lock it was to hold shared was busy (`LockBusy`).
