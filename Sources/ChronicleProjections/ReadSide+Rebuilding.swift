@@ -205,24 +205,21 @@ extension ReadSide {
             if projection.isPartitioned {
                 try await replayInParallel(events, into: projection, generation: rebuild.generation, tables: shadowTables)
                 position = last.position
-                replayed += events.count
-                progress?(Self.progress(name, position: position, head: head, replayed: replayed, since: started))
-                if events.count < readLimit { break }
-                continue
-            }
-            position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
-                guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
-                    throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
+            } else {
+                position = try await database.withWriteTransaction(locking: Self.rebuildLock(name)) { sql -> Int64 in
+                    guard let current = try await Bookkeeping.rebuild(name, on: sql), current.generation == rebuild.generation else {
+                        throw ReadSideError(code: .noRebuildInProgress, message: "The online rebuild of \(name) was discarded.", name: name)
+                    }
+                    let fresh = events.filter { $0.position > current.position }
+                    guard let last = fresh.last else { return current.position }
+                    try await replay(fresh, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: rebuild.generation)
+                    try await Bookkeeping.advance(rebuild: name, to: last.position, on: sql)
+                    return last.position
                 }
-                let fresh = events.filter { $0.position > current.position }
-                guard let last = fresh.last else { return current.position }
-                try await replay(fresh, into: projection, sql: sql, dialect: dialect, tables: shadowTables, generation: rebuild.generation)
-                try await Bookkeeping.advance(rebuild: name, to: last.position, on: sql)
-                return last.position
             }
             replayed += events.count
             progress?(Self.progress(name, position: position, head: head, replayed: replayed, since: started))
-            if events.count < batchSize { break }
+            if events.count < readLimit { break }
         }
 
         // Swap: catch up under the projection's lock, then replace the live tables.
