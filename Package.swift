@@ -182,6 +182,7 @@ let package = Package(
                 "ChronicleProjections",
                 "ChronicleSQL",
                 "ChronicleTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "SQLKit", package: "sql-kit"),

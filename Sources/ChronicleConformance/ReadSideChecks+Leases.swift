@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleProjections
 import ChronicleSQL
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -14,7 +15,16 @@ extension ReadSideChecks {
             database: database, async: async, reactors: reactors,
             configuration: .init(
                 batchSize: 7, pollInterval: .milliseconds(50), maximumRetryDelay: .milliseconds(100),
+                logger: nodeLogger(),
                 node: node, leaseDuration: .seconds(20), leaseRenewal: .milliseconds(200)))
+    }
+
+    /// A node's warnings, on standard error with the store's name: a lost lease or a slow
+    /// heartbeat in a failed run's output says what the nodes went through.
+    func nodeLogger() -> Logger {
+        var logger = Logger(label: "chronicle.conformance.\(database.dialect.name)") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Sets a lease row as another node would have left it: held by `holder` until `expiresIn`

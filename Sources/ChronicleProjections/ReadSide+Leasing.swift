@@ -101,6 +101,7 @@ extension ReadSide {
             let holding = await held.snapshot
             guard !holding.isEmpty || present else { continue }
             do {
+                let started = ContinuousClock.now
                 let renewed = try await Deadline.run(within: configuration.leaseDuration) { _ in
                     try await database.withAutocommitWrites { sql in
                         try await Leases.renew(by: configuration.node, for: configuration.leaseDuration, dialect: database.dialect, on: sql)
@@ -109,6 +110,12 @@ extension ReadSide {
                 guard let renewed else {
                     configuration.logger.warning("The leases' renewal did not answer within a lease's duration", metadata: ["node": "\(configuration.node)"])
                     continue
+                }
+                let took = ContinuousClock.now - started
+                if took > configuration.leaseDuration / 2 {
+                    configuration.logger.warning(
+                        "The leases' renewal took over half a lease's duration",
+                        metadata: ["node": "\(configuration.node)", "took": "\(took)"])
                 }
                 present = present && renewed.contains(LeaseKey(consumer: presence, partition: 0))
                 for key in await held.lose(holding, allBut: renewed) {

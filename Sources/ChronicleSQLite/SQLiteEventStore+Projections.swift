@@ -38,6 +38,22 @@ extension SQLiteEventStore: SQLEventStore {
         }
     }
 
+    /// Runs the read side's lease statements on the writer connection, each committing by
+    /// itself, ahead of the transactions queued for the writer.
+    ///
+    /// A heartbeat that queued behind every runner's next batch would wait for all of them: on
+    /// a busy machine, longer than a lease lasts, and the node would lose leases it holds. Ahead
+    /// of the queue, it waits for the transaction in progress only.
+    public func withAutocommitWrites<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        do {
+            return try await writeLock.withLock(waitingAtMost: configuration.writerTimeout, untilCancelled: true, ahead: true) {
+                try await work(self.sql(on: self.writer))
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
     /// Appends events and runs work in the same transaction. See `SQLEventStore`.
     public func append(
         _ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion,

@@ -1,9 +1,11 @@
 import Chronicle
-import ChronicleSQLite
+import ChronicleSQL
+@testable import ChronicleSQLite
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SQLKit
 import SQLiteNIO
 import Testing
 
@@ -79,6 +81,60 @@ struct SQLiteLockWaitTests {
             }
             await closeAll()
         }
+    }
+
+    /// The read side's lease statements wait for the transaction holding the writer only, not
+    /// for the transactions queued behind it: a heartbeat behind every runner's next batch
+    /// would outlast the lease on a busy machine.
+    @Test func leaseStatementsGoAheadOfTheQueuedTransactions() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLiteEventStore(path: directory.appendingPathComponent("queue.sqlite").path)
+            do {
+                try await store.withWriteTransaction(locking: nil) { sql in try await sql.raw("CREATE TABLE turns (what TEXT NOT NULL)").run() }
+                let (entered, enter) = AsyncStream<Void>.makeStream()
+                let (opened, open) = AsyncStream<Void>.makeStream()
+                let holder = Task {
+                    try await store.withWriteTransaction(locking: nil) { sql in
+                        enter.yield()
+                        for await _ in opened { break }
+                        try await sql.raw("INSERT INTO turns (what) VALUES ('holder')").run()
+                    }
+                }
+                for await _ in entered { break }
+                var writes: [Task<Void, any Error>] = []
+                for batch in 0..<3 {
+                    writes.append(Task {
+                        try await store.withWriteTransaction(locking: nil) { sql in
+                            try await sql.raw("INSERT INTO turns (what) VALUES (\(bind: "batch \(batch)"))").run()
+                        }
+                    })
+                    try await Self.waitUntil(store, hasWaiting: batch + 1)
+                }
+                writes.append(Task {
+                    try await store.withAutocommitWrites { sql in try await sql.raw("INSERT INTO turns (what) VALUES ('lease')").run() }
+                })
+                try await Self.waitUntil(store, hasWaiting: 4)
+                open.yield()
+                try await holder.value
+                for write in writes { try await write.value }
+                let turns = try await store.withReadConnection { sql in
+                    try await sql.raw("SELECT what FROM turns ORDER BY rowid").all().map { try $0.decode(column: "what", as: String.self) }
+                }
+                #expect(turns == ["holder", "lease", "batch 0", "batch 1", "batch 2"], "the lease's statement went second: \(turns)")
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    /// Waits until `count` tasks wait for the store's writer.
+    static func waitUntil(_ store: SQLiteEventStore, hasWaiting count: Int) async throws {
+        for _ in 0..<3_000 where await store.writeLock.waiting < count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await store.writeLock.waiting == count, "\(count) wait for the writer")
     }
 }
 
