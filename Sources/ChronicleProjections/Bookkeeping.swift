@@ -51,6 +51,11 @@ enum Bookkeeping {
             """).all().map(projection)
     }
 
+    /// Whether the log holds an event at a position.
+    static func hasEvent(at position: Int64, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS found FROM chronicle_events WHERE position = \(bind: position)").first() != nil
+    }
+
     static func projection(_ name: String, on sql: any SQLDatabase) async throws -> ProjectionRow? {
         try await sql.raw("""
             SELECT name, version, mode, position, generation, partitions, last_error, error_position, failed_at

@@ -26,11 +26,16 @@ public struct EventSourcedApp: Service, Sendable {
     public let store: any ServedSQLEventStore
     /// The projections, reactors and their runners.
     public let readSide: ReadSide
+    /// The hot standby that reads may go to, when the application was opened with one: see
+    /// ``ReadReplica``. Commands always read from ``store``.
+    public let replica: ReadReplica?
 
-    /// An application over an open store and its read side.
-    public init(store: any ServedSQLEventStore, readSide: ReadSide) {
+    /// An application over an open store and its read side, and a standby of the store for
+    /// reads, if any.
+    public init(store: any ServedSQLEventStore, readSide: ReadSide, replica: ReadReplica? = nil) {
         self.store = store
         self.readSide = readSide
+        self.replica = replica
     }
 
     /// The events: appends apply the inline projections in their transaction.
@@ -120,19 +125,33 @@ public struct EventSourcedApp: Service, Sendable {
     /// proves it can serve, runs the body with the application, and closes the store, also when
     /// the body or the opening throws. The store is not migrated: call ``migrate()``.
     ///
+    /// With a replica URL (a hot standby of the database), it opens a second store there, with
+    /// the same settings, as ``replica``: the standby must answer as the database does.
+    ///
     /// - Parameters:
     ///   - url: The database.
+    ///   - replicaURL: A hot standby of the database, for reads; `nil` for none.
     ///   - drivers: The drivers the application links: `.sqlite`, `.postgres`.
     ///   - settings: What the store is set up with.
     ///   - readSide: The read side over the store: its projections, reactors and tables.
     ///   - body: The work.
     /// - Throws: `EventStoreError.Code.invalidInput` for a URL no driver opens;
-    ///   `EventStoreError.Code.unavailable` when the database cannot be reached; the body's errors.
+    ///   `EventStoreError.Code.unavailable` when the database or the standby cannot be reached;
+    ///   the body's errors.
     public static func with<Result>(
-        url: String, drivers: [StoreDriver], settings: StoreSettings = StoreSettings(),
+        url: String, replica replicaURL: String? = nil, drivers: [StoreDriver], settings: StoreSettings = StoreSettings(),
         readSide: (any SQLEventStore) -> ReadSide, _ body: (EventSourcedApp) async throws -> Result
     ) async throws -> Result {
         let store = try await StoreDriver.open(url, among: drivers, settings: settings)
-        return try await store.serving { try await body(EventSourcedApp(store: store, readSide: readSide(store))) }
+        return try await store.serving {
+            let readSide = readSide(store)
+            guard let replicaURL else { return try await body(EventSourcedApp(store: store, readSide: readSide)) }
+            var replicaSettings = settings
+            replicaSettings.createsDatabase = false
+            let standby = try await StoreDriver.open(replicaURL, among: drivers, settings: replicaSettings)
+            return try await standby.serving {
+                try await body(EventSourcedApp(store: store, readSide: readSide, replica: ReadReplica(database: standby, of: readSide)))
+            }
+        }
     }
 }

@@ -16,13 +16,29 @@ extension ReadSide {
     public func waitUntilApplied(
         through position: Int64, projections: [String]? = nil, timeout: Duration = .seconds(2)
     ) async throws -> Bool {
-        let waitedFor = Set(self.projections.filter { $0.mode == .async && (projections?.contains($0.name) ?? true) }.map(\.name))
+        let waitedFor = asyncProjections(among: projections)
         guard !waitedFor.isEmpty else { return true }
+        return try await Self.waitUntilApplied(through: position, by: waitedFor, on: database, eventMustExist: false, timeout: timeout)
+    }
+
+    /// The names of the async projections, of those named when `names` is not `nil`.
+    func asyncProjections(among names: [String]?) -> Set<String> {
+        Set(projections.filter { $0.mode == .async && (names?.contains($0.name) ?? true) }.map(\.name))
+    }
+
+    /// Waits until the projections named have checkpoints at `position` or beyond in a
+    /// database, and, with `eventMustExist`, until the event at `position` is there too.
+    static func waitUntilApplied(
+        through position: Int64, by projections: Set<String>, on database: any SQLEventStore, eventMustExist: Bool, timeout: Duration
+    ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let rows = try await database.withReadConnection { sql in try await Bookkeeping.projections(on: sql) }
-            let reached = rows.filter { waitedFor.contains($0.name) && $0.position >= position }.count
-            if reached == waitedFor.count { return true }
+            let reached = try await database.withReadConnection { sql in
+                if eventMustExist, position > 0, try await !Bookkeeping.hasEvent(at: position, on: sql) { return false }
+                let rows = try await Bookkeeping.projections(on: sql)
+                return rows.filter { projections.contains($0.name) && $0.position >= position }.count == projections.count
+            }
+            if reached { return true }
             guard ContinuousClock.now < deadline else { return false }
             try await Task.sleep(for: .milliseconds(10))
         }

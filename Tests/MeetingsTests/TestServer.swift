@@ -109,6 +109,7 @@ struct TestServer: Sendable {
     }
 
     /// Serves the app on a database (migrating it first, unless told not to), runs `body`, and stops.
+    /// With `replicaURL`, its read routes read from that standby of the database.
     ///
     /// Readiness waits up to 10 s for the database, not the app's default 900 ms: the suite's
     /// tests share two cores. The fault tests pass the default, whose bound they check.
@@ -116,12 +117,12 @@ struct TestServer: Sendable {
     static func serve<Result: Sendable>(
         _ url: String, clock: TestClock = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))),
         migrating: Bool = true, operationTimeout: Duration = .seconds(5), readinessTimeout: Duration = .seconds(10), logger: Logger? = nil,
-        ceilingRoutes: Bool = false, _ body: @Sendable (TestServer) async throws -> Result
+        ceilingRoutes: Bool = false, replicaURL: String? = nil, _ body: @Sendable (TestServer) async throws -> Result
     ) async throws -> Result {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
         return try await EventSourcedApp.meetings(
-            url: url, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
+            url: url, replicaURL: replicaURL, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
         ) { app in
             if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })

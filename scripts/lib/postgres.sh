@@ -2,10 +2,12 @@
 #
 # Source this file, then call `start_postgres` (add `durable` to keep fsync and synchronous
 # commits on, as benchmarks need): it exports CHRONICLE_POSTGRES_URL. `start_outage_postgres`
-# starts a second cluster that the fault tests stop, pause and fill, and `start_standby` a hot
-# standby of the last cluster started (see below). An EXIT trap stops every cluster started and
-# deletes its files, whether the script succeeds, fails or is interrupted. When initdb and pg_ctl are missing it installs PostgreSQL with apt-get (as root),
-# without letting the package create or start a cluster of its own.
+# starts a second cluster that the fault tests stop, pause and fill, `start_standby` a hot
+# standby of the last cluster started, and `start_replicated_postgres` a primary and a standby
+# for the replica tests (see below). An EXIT trap stops every cluster started and deletes its
+# files, whether the script succeeds, fails or is interrupted. When initdb and pg_ctl are
+# missing it installs PostgreSQL with apt-get (as root), without letting the package create or
+# start a cluster of its own.
 
 source "$(dirname "${BASH_SOURCE[0]}")/root.sh"
 
@@ -159,18 +161,14 @@ start_postgres() {
     export CHRONICLE_POSTGRES_BIN="$chronicle_pg_bin"
 }
 
-# A second cluster for the fault tests, which stop and pause it and fill its disk:
-#   CHRONICLE_OUTAGE_POSTGRES_URL      a URL on it (user chronicle, trusted);
-#   CHRONICLE_OUTAGE_POSTGRES_CONTROL  a script: `stop`, `start`, `pause`, `resume`, or `sql <statement>`;
-#   CHRONICLE_POSTGRES_OWNER           the operating-system user that owns its files.
-# The role `guarded` (password `right-password`) must authenticate with a password, for the
-# tests of a wrong password.
-start_outage_postgres() {
-    chronicle_pg_start_cluster fast "host all guarded 127.0.0.1/32 scram-sha-256" || return 1
-    local dir="$chronicle_pg_dir" port="$chronicle_pg_port"
+# Writes $1/control, a script that controls the cluster in $1 (port $2): `stop`, `start`,
+# `pause` (SIGSTOP: connections stay open, nothing answers), `resume`, or `sql <statement>` (as
+# its superuser).
+chronicle_pg_write_control() {
+    local dir="$1" port="$2"
     cat >"$dir/control" <<EOF
 #!/usr/bin/env bash
-# Controls the fault tests' PostgreSQL cluster in $dir.
+# Controls the PostgreSQL cluster in $dir.
 set -euo pipefail
 as_owner() { if [ "\$(id -u)" -eq 0 ]; then runuser -u "$chronicle_pg_user" -- "\$@"; else "\$@"; fi; }
 case "\$1" in
@@ -183,15 +181,39 @@ case "\$1" in
 esac
 EOF
     chmod 755 "$dir/control"
+}
+
+# A second cluster for the fault tests, which stop and pause it and fill its disk:
+#   CHRONICLE_OUTAGE_POSTGRES_URL      a URL on it (user chronicle, trusted);
+#   CHRONICLE_OUTAGE_POSTGRES_CONTROL  a script: `stop`, `start`, `pause`, `resume`, or `sql <statement>`;
+#   CHRONICLE_POSTGRES_OWNER           the operating-system user that owns its files.
+# The role `guarded` (password `right-password`) must authenticate with a password, for the
+# tests of a wrong password.
+start_outage_postgres() {
+    chronicle_pg_start_cluster fast "host all guarded 127.0.0.1/32 scram-sha-256" || return 1
+    local dir="$chronicle_pg_dir" port="$chronicle_pg_port"
+    chronicle_pg_write_control "$dir" "$port"
     "$dir/control" sql "CREATE ROLE guarded LOGIN PASSWORD 'right-password'" >/dev/null
     export CHRONICLE_OUTAGE_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
     export CHRONICLE_OUTAGE_POSTGRES_CONTROL="$dir/control"
     export CHRONICLE_POSTGRES_OWNER="$chronicle_pg_user"
 }
 
-# A hot standby of the cluster `start_postgres` started last, made with `pg_basebackup -R`: it
-# streams that cluster's WAL and answers read-only queries, on a port of its own. Exports
-# CHRONICLE_STANDBY_POSTGRES_URL. Stopped on exit with the others.
+# A primary and its hot standby for the replica tests, apart from the cluster the other tests
+# share, so that the standby replays only what those tests write, and they may stop it:
+#   CHRONICLE_REPLICATED_POSTGRES_URL   a URL on the primary;
+#   CHRONICLE_STANDBY_POSTGRES_URL and CHRONICLE_STANDBY_POSTGRES_CONTROL (see start_standby).
+start_replicated_postgres() {
+    chronicle_pg_start_cluster fast "" || return 1
+    export CHRONICLE_REPLICATED_POSTGRES_URL="postgres://chronicle@127.0.0.1:$chronicle_pg_port/postgres?sslmode=disable"
+    start_standby
+}
+
+# A hot standby of the cluster started last, made with `pg_basebackup -R`: it streams that
+# cluster's WAL and answers read-only queries, on a port of its own. Exports
+#   CHRONICLE_STANDBY_POSTGRES_URL      a URL on it;
+#   CHRONICLE_STANDBY_POSTGRES_CONTROL  its control script (see chronicle_pg_write_control).
+# Stopped on exit with the others.
 start_standby() {
     local primary_dir="$chronicle_pg_dir" primary_port="$chronicle_pg_port"
     [ -n "$primary_port" ] || { echo "start_standby: start a primary first" >&2; return 1; }
@@ -216,7 +238,9 @@ start_standby() {
         if chronicle_pg_as_owner "$chronicle_pg_bin/pg_ctl" -D "$dir/data" -w -t 60 \
             -l "$dir/postgres.log" -o "$settings -c port=$port" start >/dev/null 2>&1; then
             echo "Started a hot standby of 127.0.0.1:$primary_port on 127.0.0.1:$port." >&2
+            chronicle_pg_write_control "$dir" "$port"
             export CHRONICLE_STANDBY_POSTGRES_URL="postgres://chronicle@127.0.0.1:$port/postgres?sslmode=disable"
+            export CHRONICLE_STANDBY_POSTGRES_CONTROL="$dir/control"
             return 0
         fi
     done

@@ -20,6 +20,9 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Option(help: "A hot standby of the PostgreSQL database, which the read routes read from (with Chronicle-Min-Position, once it has replayed that far); commands always read from the database.")
+    var replicaURL: String?
+
     @Flag(help: "Also serve GET /ceiling/static and GET /ceiling/meetings/{id}: the HTTP stack's own ceiling, which scripts/load-meetings measures beside the API.")
     var ceilingRoutes = false
 
@@ -39,7 +42,7 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     private func serve() async throws {
         var logger = Logger(label: "meetings")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        try await EventSourcedApp.meetings(url: options.url, logger: logger) { app in
+        try await EventSourcedApp.meetings(url: options.url, replicaURL: replicaURL, logger: logger) { app in
             let tokens = await Self.tokens(logger: logger)
             let migration = try await app.migrate()
             if !migration.isEmpty {

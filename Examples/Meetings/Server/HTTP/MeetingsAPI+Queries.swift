@@ -16,7 +16,7 @@ extension MeetingsAPI {
             upcoming: try request.booleanParameter("upcoming"))
         let limit = try request.integerParameter("limit", in: 1...100) ?? 20
         let offset = try request.integerParameter("offset", in: 0...Int.max) ?? 0
-        var meetings = try await queries.meetings(visibleTo: try context.user(), filter: filter, limit: limit + 1, offset: offset)
+        var meetings = try await readQueries.meetings(visibleTo: try context.user(), filter: filter, limit: limit + 1, offset: offset)
         let more = meetings.count > limit
         meetings = Array(meetings.prefix(limit))
         return try JSONResponse.make(MeetingPage(meetings: meetings, nextOffset: more ? offset + limit : nil))
@@ -28,11 +28,11 @@ extension MeetingsAPI {
     func showMeeting(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
         let id = try Self.meetingID(context)
         let user = try context.user()
-        guard let current = try await queries.meeting(id) else { throw Self.meetingNotFound(id) }
+        guard let current = try await readQueries.meeting(id) else { throw Self.meetingNotFound(id) }
         guard current.isVisible(to: user) else { throw Self.notAParticipant }
         let meeting: MeetingView
         if let version = try request.integerParameter("version", in: 1...Int.max) {
-            let events = try await app.store.readStream(StreamName(entityType: Meeting.entityType, entityID: id), through: version)
+            let events = try await readStore.readStream(StreamName(entityType: Meeting.entityType, entityID: id), through: version)
             guard let last = events.last, last.version == version else {
                 throw ChronicleHTTPError(
                     status: .notFound,
@@ -53,7 +53,7 @@ extension MeetingsAPI {
     /// `GET /meetings/{id}/history`: the meeting's events with their metadata, oldest first.
     func history(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
         let id = try Self.meetingID(context)
-        let events = try await app.store.readStream(StreamName(entityType: Meeting.entityType, entityID: id))
+        let events = try await readStore.readStream(StreamName(entityType: Meeting.entityType, entityID: id))
         guard !events.isEmpty else { throw Self.meetingNotFound(id) }
         var state = Meeting()
         for event in events { try await Meeting.handlers.apply(event, to: &state) }
@@ -82,14 +82,14 @@ extension MeetingsAPI {
         guard let id = Int(try context.parameters.require("id")), id == user else {
             throw ChronicleHTTPError(status: .forbidden, body: ChronicleHTTPError.error(code: "not_your_agenda", message: "You can only see your own agenda."))
         }
-        return try JSONResponse.make(Agenda(userID: user, meetings: try await queries.agenda(of: user)))
+        return try JSONResponse.make(Agenda(userID: user, meetings: try await readQueries.agenda(of: user)))
     }
 
     /// `GET /activity`: the caller's activity feed, newest first.
     func activity(_ request: Request, _ context: MeetingsRequestContext) async throws -> Response {
         let limit = try request.integerParameter("limit", in: 1...100) ?? 20
         let before = try request.integerParameter("before", in: 1...Int.max).map(Int64.init)
-        let entries = try await queries.activity(of: try context.user(), before: before, limit: limit + 1)
+        let entries = try await readQueries.activity(of: try context.user(), before: before, limit: limit + 1)
         let page = Array(entries.prefix(limit))
         return try JSONResponse.make(ActivityPage(entries: page, nextBefore: entries.count > limit ? page.last?.position : nil))
     }

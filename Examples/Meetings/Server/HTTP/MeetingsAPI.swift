@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleSQL
 import ChronicleHummingbird
 public import ChronicleProjections
 public import Foundation
@@ -18,7 +19,12 @@ public struct MeetingsAPI: Sendable {
     /// How long `GET /ready` waits for the database before it answers 503.
     public let readinessTimeout: Duration
     let aggregates: Aggregates
+    /// The read tables as commands read them: on the database, whose versions are exact.
     let queries: MeetingQueries
+    /// The read tables as the read routes read them: on the standby when the app has one.
+    let readQueries: MeetingQueries
+    /// The events as the read routes read them: on the standby when the app has one.
+    let readStore: any SQLEventStore
 
     /// Creates the API.
     ///
@@ -38,6 +44,8 @@ public struct MeetingsAPI: Sendable {
         self.readinessTimeout = readinessTimeout
         self.aggregates = app.aggregates()
         self.queries = MeetingQueries(database: app.store, now: now)
+        self.readStore = app.replica?.database ?? app.store
+        self.readQueries = MeetingQueries(database: readStore, now: now)
     }
 
     /// The router with every route. Other methods on a route's path answer 405 with `Allow`,
@@ -66,7 +74,7 @@ public struct MeetingsAPI: Sendable {
 
         let api = router.group()
             .add(middleware: Authentication(tokens: tokens))
-            .add(middleware: ReadYourWritesMiddleware(readSide: app.readSide, timeout: .seconds(2)))
+            .add(middleware: ReadYourWritesMiddleware(readSide: app.readSide, replica: app.replica, timeout: .seconds(2)))
         api.post("/meetings") { request, context in try await schedule(request, context) }
         api.post("/meetings/{id}/accept") { request, context in
             _ = try await request.decodeJSON(EmptyBody.self, context: context, allowsEmpty: true)
