@@ -41,6 +41,17 @@ struct ReplicaTests {
                 #expect(history.json["events"]?.arrayValue.count == 2, "round \(round): \(history)")
             }
             print("Read replica: 60 reads of their own writes through the standby; \(behind) answered 503 read_side_behind first and were asked again.")
+
+            // The log, read on the standby: the same events, in the same order, once replayed.
+            let replica = try #require(server.app.replica)
+            let primaryLog = try await server.app.store.readLog(after: 0, limit: 1_000).map(\.id)
+            var replicaLog: [UUID] = []
+            let deadline = ContinuousClock.now + .seconds(30)
+            repeat {
+                replicaLog = try await replica.database.readLog(after: 0, limit: 1_000).map(\.id)
+                if replicaLog.count < primaryLog.count { try await Task.sleep(for: .milliseconds(50)) }
+            } while replicaLog.count < primaryLog.count && ContinuousClock.now < deadline
+            #expect(primaryLog.count == 40 && replicaLog == primaryLog, "the standby's log: \(replicaLog.count) of \(primaryLog.count) events")
         }
     }
 
