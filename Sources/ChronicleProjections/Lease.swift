@@ -69,6 +69,16 @@ enum Leases {
         guard holder == hold.node else { throw LeaseLost(hold: hold, holder: holder) }
     }
 
+    /// Whether a node other than `node` holds the lease and has not let it expire: what
+    /// ``acquire(_:partition:by:for:dialect:on:)`` would not take.
+    static func isHeld(_ consumer: String, partition: Int, byOtherThan node: String, dialect: any StoreDialect, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS held FROM chronicle_leases
+            WHERE consumer = \(bind: consumer) AND partition_number = \(bind: partition)
+                AND holder IS NOT NULL AND holder <> \(bind: node) AND expires_at >= \(dialect.currentMicroseconds)
+            """).first() != nil
+    }
+
     /// Takes a lease that is free, released, expired or already this node's, for `duration`
     /// from now on the database's clock. Returns the lease's failover count when this node
     /// holds it now, and `nil` when another node holds it.

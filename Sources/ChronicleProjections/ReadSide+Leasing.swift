@@ -31,10 +31,17 @@ extension ReadSide {
                         continue
                     }
                 }
-                failovers = try await database.withAutocommitWrites { sql in
-                    try await Leases.acquire(
-                        name, partition: partition, by: configuration.node, for: configuration.leaseDuration, dialect: database.dialect, on: sql)
+                // A lease another node holds is looked at on the read connection: nodes standing
+                // by write nothing.
+                let heldElsewhere = try await database.withReadConnection { sql in
+                    try await Leases.isHeld(name, partition: partition, byOtherThan: configuration.node, dialect: database.dialect, on: sql)
                 }
+                failovers = heldElsewhere
+                    ? nil
+                    : try await database.withAutocommitWrites { sql in
+                        try await Leases.acquire(
+                            name, partition: partition, by: configuration.node, for: configuration.leaseDuration, dialect: database.dialect, on: sql)
+                    }
                 failures = 0
             } catch {
                 if Task.isCancelled { break }
