@@ -196,12 +196,15 @@ enum Bookkeeping {
 
     /// Forgets the failure recorded for a projection or reactor that has since caught up without
     /// failing: one whose next step found nothing to apply (its tables were migrated meanwhile,
-    /// say) would otherwise be reported failing until the next event.
+    /// say) would otherwise be reported failing until the next event. Only once its checkpoint
+    /// is past the failed event (or the failure was at none: the database was unavailable): a
+    /// partitioned consumer's checkpoint is its lowest partition's, so a partition that caught
+    /// up does not clear another's failure.
     static func clearFailure(of name: String, reactor: Bool, at now: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE \(ident: reactor ? "chronicle_reactors" : "chronicle_projections")
             SET last_error = NULL, error_position = NULL, failed_at = NULL, updated_at = \(bind: microseconds(now))
-            WHERE name = \(bind: name) AND last_error IS NOT NULL
+            WHERE name = \(bind: name) AND last_error IS NOT NULL AND (error_position IS NULL OR error_position <= position)
             """).run()
     }
 
