@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "ChronicleMigrations",
             path: "Migrations",
-            resources: [.copy("postgres"), .copy("sqlite")]
+            resources: [.copy("postgres"), .copy("postgres-partitioned-log"), .copy("sqlite")]
         ),
         // What every SQL store shares: the protocol a SQL driver implements, and the store's work
         // written once over it (upcasting migration, append notifications, translated SQL).

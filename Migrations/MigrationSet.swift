@@ -67,15 +67,16 @@ public struct MigrationSet: Sendable {
 
     /// The store's own schema as bundled with Chronicle for one of its drivers' dialects
     /// (`postgres`, `sqlite`): the events table and what it needs. A driver of another database
-    /// ships its own set under ``storeScope``.
+    /// ships its own set under ``storeScope``. An opt-in part of a driver's schema (the
+    /// partitioned log of `postgres-partitioned-log`) has a scope of its own.
     ///
     /// - Precondition: The bundle holds a folder of that name.
-    public static func storeSchema(bundledAs name: String) -> MigrationSet {
+    public static func storeSchema(bundledAs name: String, scope: String = storeScope) -> MigrationSet {
         guard let directory = Bundle.module.url(forResource: name, withExtension: nil) else {
             preconditionFailure("The \(name) migrations are missing from the ChronicleMigrations bundle.")
         }
         do {
-            return try MigrationSet(scope: storeScope, directory: directory)
+            return try MigrationSet(scope: scope, directory: directory)
         } catch {
             preconditionFailure("The bundled \(name) migrations cannot be read: \(error)")
         }

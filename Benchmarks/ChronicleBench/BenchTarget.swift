@@ -48,6 +48,8 @@ struct BenchTarget: Sendable {
     /// The stores the harness knows.
     enum Kind: String, CaseIterable, ExpressibleByArgument {
         case sqliteFull = "sqlite-full", sqliteNormal = "sqlite-normal", postgres
+        /// PostgreSQL with the log partitioned by position, in partitions of 100,000 positions.
+        case postgresPartitioned = "postgres-partitioned"
     }
 
     static func all(_ kinds: [Kind], postgresURL: String?) throws -> [BenchTarget] {
@@ -60,9 +62,12 @@ struct BenchTarget: Sendable {
             normal.measuresRebuilds = false
             targets.append(normal)
         }
-        if kinds.contains(.postgres) {
+        if kinds.contains(.postgres) || kinds.contains(.postgresPartitioned) {
             if let postgresURL {
-                targets.append(try postgres(url: postgresURL))
+                if kinds.contains(.postgres) { targets.append(try postgres(url: postgresURL)) }
+                if kinds.contains(.postgresPartitioned) {
+                    targets.append(try postgres(url: postgresURL, logPartitions: LogPartitions(positionsPerPartition: 100_000)))
+                }
             } else {
                 FileHandle.standardError.write(Data("No PostgreSQL URL given: PostgreSQL is not measured.\n".utf8))
             }
@@ -82,14 +87,15 @@ struct BenchTarget: Sendable {
         }
     }
 
-    static func postgres(url: String) throws -> BenchTarget {
+    static func postgres(url: String, logPartitions: LogPartitions? = nil) throws -> BenchTarget {
         let base = try PostgresEventStore.clientConfiguration(url: url)
-        return BenchTarget(name: "PostgreSQL", postgresURL: url) { connections, upcasters, personalData, body in
+        let name = logPartitions == nil ? "PostgreSQL" : "PostgreSQL, partitioned log"
+        return BenchTarget(name: name, postgresURL: url) { connections, upcasters, personalData, body in
             let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             var configuration = base
             configuration.options.maximumConnections = connections
             configuration.options.additionalStartupParameters = [("search_path", schema)]
-            let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters, personalData: personalData))
+            let store = PostgresEventStore(clientConfiguration: configuration, configuration: .init(upcasters: upcasters, personalData: personalData, logPartitions: logPartitions))
             return try await store.serving {
                 try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
                 let figures: [[Double]]

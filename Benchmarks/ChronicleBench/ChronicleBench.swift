@@ -32,8 +32,8 @@ struct ChronicleBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Which measurements to run: \(Benchmark.allCases.map(\.rawValue).joined(separator: ", ")).")
     var only: [Benchmark] = Benchmark.allCases
 
-    @Option(parsing: .upToNextOption, help: "Which stores to measure: \(BenchTarget.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var stores: [BenchTarget.Kind] = BenchTarget.Kind.allCases
+    @Option(parsing: .upToNextOption, help: "Which stores to measure: \(BenchTarget.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (all but postgres-partitioned by default).")
+    var stores: [BenchTarget.Kind] = BenchTarget.Kind.allCases.filter { $0 != .postgresPartitioned }
 
     @Option(help: "Events in the log that is read whole, replayed by the rebuild and rewritten by the upcasting migration.")
     var rebuildEvents = 1_000_000

@@ -5,21 +5,22 @@ import PostgresNIO
 /// The append, as one prepared statement: planned once per connection, not on every append.
 ///
 /// Read it top to bottom:
-/// 1. `current`: the entity's version (0 when new) and entity type, from its newest event;
+/// 1. `current`: the entity's version (0 when new) and entity type, from its newest event (read
+///    as the log's ``LogLayout`` says);
 /// 2. `reserved`: the transaction id and consecutive positions (rule 1 in the migration
 ///    `0001_create_events.sql`);
 /// 3. the insert of one row per event, only when the version and the type are the expected
 ///    ones, and, unless the append comes through the read side (`$11`), when no inline
 ///    projection handles one of its event types. Zero rows inserted means the append was
 ///    refused; the store then asks why.
-struct AppendStatement: PostgresPreparedStatement {
-    static let sql = appendSQL(reserving: "SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)")
+struct AppendStatement<Layout: LogLayout>: PostgresPreparedStatement {
+    static var sql: String { appendSQL(reserving: "SELECT transaction_id, first_position FROM chronicle_reserve_positions($4::integer)") }
 
     /// The append's SQL, with the CTE `reserved` that gives its transaction id and first position.
     static func appendSQL(reserving reserved: String) -> String {
         """
         WITH newest AS (
-            SELECT version, entity_type FROM chronicle_events WHERE entity_id = $2 ORDER BY version DESC LIMIT 1
+            \(Layout.newestEvent(of: "$2"))
         ), current AS (
             SELECT coalesce((SELECT version FROM newest), 0) AS version, (SELECT entity_type FROM newest) AS entity_type
         ), reserved AS (
@@ -40,7 +41,7 @@ struct AppendStatement: PostgresPreparedStatement {
         """
     }
 
-    typealias Row = (position: Int64, version: Int)
+    typealias Row = AppendedRow
 
     var append: PreparedAppend
     /// Whether the append comes through the read side, which applies the inline projections in
@@ -68,3 +69,6 @@ struct AppendStatement: PostgresPreparedStatement {
         try row.decode((Int64, Int).self)
     }
 }
+
+/// A row an append statement returns: an event's position and version.
+typealias AppendedRow = (position: Int64, version: Int)

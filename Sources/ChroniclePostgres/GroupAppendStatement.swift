@@ -17,15 +17,16 @@ import PostgresNIO
 ///    and is then written alone, which explains the refusal.
 ///
 /// An expected version of -1 means any version.
-struct GroupAppendStatement: PostgresPreparedStatement {
-    static let sql = """
+struct GroupAppendStatement<Layout: LogLayout>: PostgresPreparedStatement {
+    static var sql: String {
+        """
         WITH requested AS (
             SELECT a.k, a.entity_type, a.entity_id, a.expected, a.event_count,
                    coalesce(n.version, 0) AS version, n.entity_type AS stored_type
             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[])
                      WITH ORDINALITY AS a(entity_type, entity_id, expected, event_count, k)
             LEFT JOIN LATERAL (
-                SELECT version, entity_type FROM chronicle_events WHERE entity_id = a.entity_id ORDER BY version DESC LIMIT 1
+                \(Layout.newestEvent(of: "a.entity_id"))
             ) n ON true
         ), accepted AS (
             SELECT k, entity_type, entity_id, version, event_count,
@@ -48,10 +49,7 @@ struct GroupAppendStatement: PostgresPreparedStatement {
         WHERE e.k = a.k
         RETURNING entity_id, position, version
         """
-
-    /// The most events in one group: a group's arrays are bound as a few parameters, so this
-    /// bounds the statement's size, not its parameter count.
-    static let maximumEvents = 1_000
+    }
 
     typealias Row = (entityID: String, position: Int64, version: Int)
 
@@ -81,3 +79,7 @@ struct GroupAppendStatement: PostgresPreparedStatement {
         try row.decode((String, Int64, Int).self)
     }
 }
+
+/// The most events in one group of appends (`GroupAppendStatement`): a group's arrays are bound
+/// as a few parameters, so this bounds the statement's size, not its parameter count.
+let maximumEventsInAGroup = 1_000

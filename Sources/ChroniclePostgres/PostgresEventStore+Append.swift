@@ -12,6 +12,8 @@ extension PostgresEventStore {
     /// if the version is the expected one. Two writers that read the same version collide on the
     /// unique `(entity_id, version)` index; the loser's append fails with
     /// `EventStoreError.Code.wrongExpectedVersion`, or, at `ExpectedVersion.any`, is tried again.
+    /// In a partitioned log (``LogPartitions``), the second writer reads the version under the
+    /// entity's lock, after the first commits, and is refused at once.
     @discardableResult
     public func append(_ events: [NewEvent], to stream: StreamName, expected: ExpectedVersion) async throws -> AppendResult {
         let append = try await prepared(events, to: stream, expected: expected, limits: configuration.limits, now: configuration.now())
@@ -26,18 +28,28 @@ extension PostgresEventStore {
         let rows: [String: [(version: Int, position: Int64)]]
         do {
             rows = try await withConnection { connection in
-                var rows: [String: [(version: Int, position: Int64)]] = [:]
-                for try await row in try await connection.execute(GroupAppendStatement(appends: appends), logger: self.configuration.logger) {
-                    rows[row.entityID, default: []].append((row.version, row.position))
+                switch try await self.logLayout(on: connection) {
+                case .single: try await self.insert(appends, with: GroupAppendStatement<SingleTableLog>.self, on: connection)
+                case .partitioned: try await self.insert(appends, with: GroupAppendStatement<PartitionedLog>.self, on: connection)
                 }
-                return rows
             }
         } catch {
             // The server refused the statement: it wrote nothing, and each append is written alone.
             if Self.serverError(in: error) != nil { return appends.map { _ in .refused } }
             return appends.map { _ in .failed(error) }
         }
+        if let head = rows.values.lazy.flatMap({ $0 }).map(\.position).max() { keepPartitionsAhead(of: head) }
         return AppendOutcome.outcomes(of: appends, writtenRows: rows)
+    }
+
+    private func insert<Layout: LogLayout>(
+        _ appends: [PreparedAppend], with statement: GroupAppendStatement<Layout>.Type, on connection: PostgresConnection
+    ) async throws -> [String: [(version: Int, position: Int64)]] {
+        var rows: [String: [(version: Int, position: Int64)]] = [:]
+        for try await row in try await connection.execute(statement.init(appends: appends), logger: configuration.logger) {
+            rows[row.entityID, default: []].append((row.version, row.position))
+        }
+        return rows
     }
 
     /// Runs the append statement and explains a refusal on the same connection, which is still
@@ -51,18 +63,12 @@ extension PostgresEventStore {
     ) async throws -> AppendResult {
         var positions: [Int: Int64] = [:]  // by version
         do {
-            if let reserved {
-                let statement = ReservedAppendStatement(
-                    append: append, appliesInlineProjections: appliesInlineProjections, transactionID: reserved.transactionID,
-                    firstPosition: reserved.firstPosition)
-                for try await row in try await connection.execute(statement, logger: configuration.logger) {
-                    positions[row.version] = row.position
-                }
-            } else {
-                let statement = AppendStatement(append: append, appliesInlineProjections: appliesInlineProjections)
-                for try await row in try await connection.execute(statement, logger: configuration.logger) {
-                    positions[row.version] = row.position
-                }
+            do {
+                positions = try await insert(append, on: connection, appliesInlineProjections: appliesInlineProjections, reserved: reserved)
+            } catch where !insideTransaction && Self.isMissingPartition(error) {
+                // The head outran the partitions made ahead: make them now, and append again.
+                try await makePartitionsNow(for: append.entries.count, on: connection)
+                positions = try await insert(append, on: connection, appliesInlineProjections: appliesInlineProjections, reserved: reserved)
             }
         } catch {
             let problem = Self.translate(error, of: append)
@@ -83,6 +89,40 @@ extension PostgresEventStore {
                 code: .databaseFailure, message: "The append returned \(positions.count) positions for \(append.entries.count) events.",
                 stream: append.stream)
         }
+        if let head = ordered.last { keepPartitionsAhead(of: head) }
         return AppendResult(events: append.recordedEvents(after: firstVersion - 1, positions: ordered))
+    }
+
+    /// Runs the append statement for the log's layout: the positions written, by version.
+    private func insert(
+        _ append: PreparedAppend, on connection: PostgresConnection, appliesInlineProjections: Bool, reserved: PositionReservation.Slice?
+    ) async throws -> [Int: Int64] {
+        switch try await logLayout(on: connection) {
+        case .single:
+            try await insert(append, as: SingleTableLog.self, on: connection, appliesInlineProjections: appliesInlineProjections, reserved: reserved)
+        case .partitioned:
+            try await insert(append, as: PartitionedLog.self, on: connection, appliesInlineProjections: appliesInlineProjections, reserved: reserved)
+        }
+    }
+
+    private func insert<Layout: LogLayout>(
+        _ append: PreparedAppend, as layout: Layout.Type, on connection: PostgresConnection, appliesInlineProjections: Bool,
+        reserved: PositionReservation.Slice?
+    ) async throws -> [Int: Int64] {
+        var positions: [Int: Int64] = [:]
+        if let reserved {
+            let statement = ReservedAppendStatement<Layout>(
+                append: append, appliesInlineProjections: appliesInlineProjections, transactionID: reserved.transactionID,
+                firstPosition: reserved.firstPosition)
+            for try await row in try await connection.execute(statement, logger: configuration.logger) {
+                positions[row.version] = row.position
+            }
+        } else {
+            let statement = AppendStatement<Layout>(append: append, appliesInlineProjections: appliesInlineProjections)
+            for try await row in try await connection.execute(statement, logger: configuration.logger) {
+                positions[row.version] = row.position
+            }
+        }
+        return positions
     }
 }

@@ -109,14 +109,21 @@ extension PostgresEventStore: SQLAppendWriter {
         _ append: PreparedAppend, in transaction: PostgresAppendTransaction, applyingInlineProjections: Bool
     ) async throws -> AppendResult {
         let events = append.entries.count
+        var plan = try transaction.reservation.plan(for: events)
+        if case .ownStatement = plan, case .partitioned = try await logLayout(on: transaction.connection) {
+            // A partitioned log's transaction knows its positions first, to make their
+            // partitions, if missing, before its appends.
+            plan = .reserve(count: events)
+        }
         let reserved: PositionReservation.Slice?
-        switch try transaction.reservation.plan(for: events) {
+        switch plan {
         case .ownStatement:
             reserved = nil
         case .take(let slice):
             reserved = slice
         case .reserve(let count):
             let (transactionID, firstPosition) = try await reservePositions(count, on: transaction.connection)
+            try await makePartitions(for: firstPosition + Int64(count) - 1, inTransactionOn: transaction.connection)
             reserved = try transaction.reservation.reserved(transactionID: transactionID, firstPosition: firstPosition, forAppendOf: events)
         }
         return try await insert(

@@ -60,6 +60,9 @@ public final class PostgresEventStore: EventStore, Service {
         /// before it fails with `EventStoreError.Code.unavailable`: a request never waits
         /// longer for a database that is down, unreachable or overloaded. Default: 5 s.
         public var operationTimeout: Duration
+        /// The log partitioned by position range, for a new store: ``migrate()`` converts its
+        /// empty log. `nil` (the default): one table.
+        public var logPartitions: LogPartitions?
 
         /// Creates a configuration; every parameter has a sensible default.
         public init(
@@ -70,7 +73,8 @@ public final class PostgresEventStore: EventStore, Service {
             logger: Logger = Logger(label: "chronicle.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
             announcementInterval: Duration = .milliseconds(10),
             appendGroups: Int = 4,
-            operationTimeout: Duration = .seconds(5)
+            operationTimeout: Duration = .seconds(5),
+            logPartitions: LogPartitions? = nil
         ) {
             self.limits = limits
             self.now = now
@@ -80,6 +84,7 @@ public final class PostgresEventStore: EventStore, Service {
             self.announcementInterval = announcementInterval
             self.appendGroups = appendGroups
             self.operationTimeout = operationTimeout
+            self.logPartitions = logPartitions
         }
     }
 
@@ -107,7 +112,7 @@ public final class PostgresEventStore: EventStore, Service {
     /// `scripts/load-meetings`: the schedule line's p90 and p99 grow by half).
     static func pipeline(_ configuration: Configuration) -> AppendPipeline<PostgresEventStore> {
         AppendPipeline(
-            maximumGroups: configuration.appendGroups, maximumEvents: GroupAppendStatement.maximumEvents,
+            maximumGroups: configuration.appendGroups, maximumEvents: maximumEventsInAGroup,
             groupsAppendsWithWork: false)
     }
 
@@ -119,6 +124,10 @@ public final class PostgresEventStore: EventStore, Service {
     /// Yields when something first asks for append notifications: only then does the store
     /// hold a connection for `LISTEN`.
     let listenRequests = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// What the store knows of its log's table.
+    let logTable = LogTable()
+    /// The positions through which ``run()`` is asked to make the log's partitions.
+    let partitionRequests = AsyncStream<Int64>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// The channel appends are announced on.
     static let notificationChannel = "chronicle_events"
@@ -187,6 +196,7 @@ public final class PostgresEventStore: EventStore, Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sendAnnouncements() }
                 group.addTask { await self.listenForAppends() }
+                group.addTask { await self.makePartitionsAhead() }
             }
         }
         client?.cancel()

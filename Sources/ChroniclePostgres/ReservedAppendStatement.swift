@@ -5,10 +5,10 @@ import PostgresNIO
 /// `AppendStatement` with the transaction id and first position given (`$12`, `$13`) instead
 /// of taken, for the appends of a transaction that writes several (a group of appends with
 /// inline projections, each in a savepoint).
-struct ReservedAppendStatement: PostgresPreparedStatement {
-    static let sql = AppendStatement.appendSQL(reserving: "SELECT $12::text::xid8 AS transaction_id, $13::bigint AS first_position")
+struct ReservedAppendStatement<Layout: LogLayout>: PostgresPreparedStatement {
+    static var sql: String { AppendStatement<Layout>.appendSQL(reserving: "SELECT $12::text::xid8 AS transaction_id, $13::bigint AS first_position") }
 
-    typealias Row = AppendStatement.Row
+    typealias Row = AppendedRow
 
     var append: PreparedAppend
     var appliesInlineProjections: Bool
@@ -16,7 +16,7 @@ struct ReservedAppendStatement: PostgresPreparedStatement {
     var firstPosition: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = try AppendStatement(append: append, appliesInlineProjections: appliesInlineProjections).makeBindings()
+        var bindings = try AppendStatement<Layout>(append: append, appliesInlineProjections: appliesInlineProjections).makeBindings()
         bindings.append(transactionID)
         bindings.append(firstPosition)
         return bindings

@@ -9,7 +9,7 @@ extension ReadSide {
     @discardableResult
     package func migrate() async throws -> ReadSideMigration {
         try checkRegistration()
-        var report = ReadSideMigration(storeMigrations: try await database.migrate(database.dialect.storeMigrations))
+        var report = ReadSideMigration(storeMigrations: try await database.migrate())
         for set in migrations {
             report.applicationMigrations += try await database.migrate(set)
         }

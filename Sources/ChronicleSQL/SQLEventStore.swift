@@ -1,5 +1,5 @@
 public import Chronicle
-import ChronicleMigrations
+public import ChronicleMigrations
 public import Logging
 public import SQLKit
 
@@ -108,6 +108,14 @@ public protocol SQLEventStore: EventStore, SnapshotStore, SubjectKeyStore {
     /// the read side's leases, whose rows a node frozen between two statements of a transaction
     /// would otherwise keep locked from the nodes that take over.
     func withAutocommitWrites<Result: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+
+    /// Applies the store's own schema where the database has not recorded it yet: its dialect's
+    /// `storeMigrations` by default (see the extension), and what the store's configuration adds
+    /// (a PostgreSQL log partitioned by position, for one).
+    ///
+    /// - Returns: The migrations applied by this run; empty when all were applied before.
+    @discardableResult
+    func migrate() async throws -> [Migration]
 }
 
 extension SQLEventStore {

@@ -22,7 +22,8 @@ enum TestDatabase {
         if: url != nil || isRequired,
         "PostgreSQL tests SKIPPED: CHRONICLE_POSTGRES_URL is not set. Run scripts/test to start a throwaway server.")
 
-    /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards.
+    /// Runs `body` with a migrated store in a fresh schema of its own, dropped afterwards; its
+    /// log partitioned by position with `logPartitions`.
     ///
     /// Its operations may take 60 s rather than the default 5 s: the checks queue hundreds of
     /// concurrent appends on a machine that the whole suite shares. The fault tests check the
@@ -34,6 +35,7 @@ enum TestDatabase {
         maximumConnections: Int = 4,
         appendGroups: Int = 4,
         migrated: Bool = true,
+        logPartitions: LogPartitions? = nil,
         _ body: @Sendable (PostgresEventStore) async throws -> Void
     ) async throws {
         guard let url else {
@@ -45,7 +47,8 @@ enum TestDatabase {
         clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
         let store = PostgresEventStore(
             clientConfiguration: clientConfiguration, configuration: .init(
-                limits: limits, upcasters: upcasters, personalData: personalData, appendGroups: appendGroups, operationTimeout: .seconds(60)))
+                limits: limits, upcasters: upcasters, personalData: personalData, appendGroups: appendGroups, operationTimeout: .seconds(60),
+                logPartitions: logPartitions))
         try await store.serving {
             try await execute("CREATE SCHEMA \(unescaped: schema)", on: store.client)
             do {
