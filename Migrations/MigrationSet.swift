@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// The store's own schema is a set under ``storeScope`` (`chronicle`) that each driver's dialect
 /// provides: Chronicle's own read the SQL files in `Migrations/postgres` and `Migrations/sqlite`
-/// that ship inside this module (``storeSchema(bundledAs:)``). Applications keep their own sets
+/// that ship inside this module (``storeSchema(bundledAs:scope:)``). Applications keep their own sets
 /// under their own scope, so numbers never clash.
 ///
 /// ```swift
