@@ -5,18 +5,31 @@ let package = Package(
     name: "Chronicle",
     platforms: [.macOS(.v14)],
     products: [
+        // Every application: events, commands, aggregates, the EventStore protocol, the in-memory store.
         .library(name: "Chronicle", targets: ["Chronicle"]),
+        // Applications that keep their events in a SQLite file (the embedded default).
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
+        // Applications that keep their events in PostgreSQL.
         .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
+        // Applications with tables of their own to migrate, and store drivers (the store's schema).
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
+        // Authors of a store driver for another SQL database: the protocol such a driver implements.
         .library(name: "ChronicleSQL", targets: ["ChronicleSQL"]),
+        // Every application with read tables or side effects: the application root, projections, reactors.
         .library(name: "ChronicleProjections", targets: ["ChronicleProjections"]),
+        // Applications whose events hold personal data to encrypt and forget.
         .library(name: "ChroniclePersonalData", targets: ["ChroniclePersonalData"]),
+        // Applications whose executable offers migrate, rebuild, status, events and forget.
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
+        // Applications served with Hummingbird 2: errors, headers, read-your-writes, the event feed.
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
+        // Services that follow another Chronicle application's event feed.
         .library(name: "ChronicleFeedClient", targets: ["ChronicleFeedClient"]),
+        // Hummingbird applications that serve the event browser to their operators.
         .library(name: "ChronicleBrowser", targets: ["ChronicleBrowser"]),
+        // Application tests: given/when/then scenarios for commands.
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
+        // Tests of a store driver: every conformance suite and the model check.
         .library(name: "ChronicleConformance", targets: ["ChronicleConformance"]),
     ],
     dependencies: [
