@@ -40,11 +40,30 @@ public struct Lease: Sendable, Codable, Equatable {
 }
 
 /// The lease a runner holds while it runs a batch. The batch's transaction checks it, so that a
-/// node whose lease another node has taken over commits nothing more.
+/// node whose lease another node has taken over commits nothing more; a reactor's effect waits
+/// until the lease is sure to outlast it (``waitUntilValid(for:checkingEvery:)``), so that a node
+/// whose lease is running out runs none.
 struct LeaseHold: Sendable {
     var consumer: String
     var partition: Int
     var node: String
+    /// The leases the node holds, with how long each stays valid; `nil` for a runner without.
+    var held: HeldLeases? = nil
+
+    /// Waits until the lease stays valid for `margin` at least without another renewal: at
+    /// once while the heartbeat renews it, longer while a renewal is late (the database is slow,
+    /// or this process was frozen), when another node may soon take it over.
+    ///
+    /// - Throws: ``LeaseLost`` when the node no longer holds it; `CancellationError`.
+    func waitUntilValid(for margin: Duration, checkingEvery interval: Duration) async throws {
+        guard let held else { return }
+        let key = LeaseKey(consumer: consumer, partition: partition)
+        while true {
+            guard let validity = await held.validity(of: key) else { throw LeaseLost(hold: self, holder: nil) }
+            if validity >= margin { return }
+            try await Task.sleep(for: interval)
+        }
+    }
 }
 
 /// A batch found its lease held by another node: the runner stops and stands by.

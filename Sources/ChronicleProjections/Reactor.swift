@@ -26,7 +26,9 @@ public import Chronicle
 /// ```
 ///
 /// - Important: An effect may run again when the process stops after the effect but before its
-///   receipt is recorded. Pass ``ReactionContext/idempotencyKey`` to systems that can discard
+///   receipt is recorded, or, on several nodes, when an effect outlasts a quarter of a lease
+///   and its node loses the lease meanwhile (an effect starts only while the lease is sure to
+///   last that long). Pass ``ReactionContext/idempotencyKey`` to systems that can discard
 ///   repeats.
 public protocol Reactor: Sendable {
     /// The reactor's stable name: the key of its checkpoint and receipts.

@@ -14,6 +14,7 @@ extension ReadSide {
         let key = LeaseKey(consumer: name, partition: partition)
         var standingBy = false
         var failures = 0
+        var taken = ContinuousClock.now
         while !Task.isCancelled {
             let failovers: Int?
             do {
@@ -33,6 +34,7 @@ extension ReadSide {
                 }
                 // A lease another node holds is looked at on the read connection: nodes standing
                 // by write nothing.
+                taken = ContinuousClock.now
                 let heldElsewhere = try await database.withReadConnection { sql in
                     try await Leases.isHeld(name, partition: partition, byOtherThan: configuration.node, dialect: database.dialect, on: sql)
                 }
@@ -64,10 +66,11 @@ extension ReadSide {
                 continue
             }
             standingBy = false
+            let validUntil = taken + configuration.leaseDuration
             configuration.logger.info(
                 "Took the lease", metadata: ["name": "\(name)", "partition": "\(partition)", "node": "\(configuration.node)", "failovers": "\(failovers)"])
             await runner.tookLease()
-            let lost = await held.add(key)
+            let lost = await held.add(key, validUntil: validUntil)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.follow(name: name, wakeup: runner.wakeup, runner.step, until: { await held.isGivenUp(key) }) }
                 group.addTask { await lost.wait(upTo: .seconds(365 * 86_400)) }
@@ -124,6 +127,7 @@ extension ReadSide {
                         "The leases' renewal took over half a lease's duration",
                         metadata: ["node": "\(configuration.node)", "took": "\(took)"])
                 }
+                await held.renewed(renewed, validUntil: started + configuration.leaseDuration)
                 present = present && renewed.contains(LeaseKey(consumer: presence, partition: 0))
                 for key in await held.lose(holding, allBut: renewed) {
                     configuration.logger.warning(
@@ -184,18 +188,35 @@ struct LeaseKey: Hashable, Sendable {
 /// The leases this node's runners hold, which one heartbeat renews together; a runner whose
 /// lease was not renewed (another node has it) is told so.
 actor HeldLeases {
-    private var held: [LeaseKey: (taking: UInt64, lost: Wakeup, givenUp: Bool)] = [:]
+    private var held: [LeaseKey: (taking: UInt64, lost: Wakeup, givenUp: Bool, validUntil: ContinuousClock.Instant)] = [:]
     private var takings: UInt64 = 0
 
     /// The leases held now, each with the number of its taking.
     var snapshot: [LeaseKey: UInt64] { held.mapValues(\.taking) }
 
-    /// Records a lease taken; the returned wake-up fires when it is lost.
-    func add(_ key: LeaseKey) -> Wakeup {
+    /// Records a lease taken, valid until `validUntil` on this process's clock (the taking's
+    /// start plus the lease's duration: the database's expiry is later); the returned wake-up
+    /// fires when it is lost.
+    func add(_ key: LeaseKey, validUntil: ContinuousClock.Instant) -> Wakeup {
         takings += 1
         let lost = Wakeup()
-        held[key] = (takings, lost, false)
+        held[key] = (takings, lost, false, validUntil)
         return lost
+    }
+
+    /// Notes the leases a renewal renewed, valid until `validUntil` (the renewal's start plus
+    /// the lease's duration).
+    func renewed(_ keys: Set<LeaseKey>, validUntil: ContinuousClock.Instant) {
+        for key in keys {
+            guard let current = held[key]?.validUntil else { continue }
+            held[key]?.validUntil = max(current, validUntil)
+        }
+    }
+
+    /// How long a lease this node holds stays valid without another renewal; `nil` when the
+    /// node no longer holds it.
+    func validity(of key: LeaseKey) -> Duration? {
+        held[key].map { $0.validUntil - ContinuousClock.now }
     }
 
     /// Forgets a lease whose runner stopped; returns whether the node gave it up (its runner

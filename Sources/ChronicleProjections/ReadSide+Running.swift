@@ -27,23 +27,24 @@ extension ReadSide {
         for projection in projections { try projection.checkDefinition() }
         for reactor in reactors { try reactor.checkDefinition() }
         let node = configuration.node
+        let held = HeldLeases()
         var found: [Runner] = projections.filter { $0.mode == .async && !$0.isPartitioned }.map { projection in
             Runner(name: projection.name, partition: 0) { failed in
-                try await self.applyNextBatch(of: projection, failed: failed, lease: LeaseHold(consumer: projection.name, partition: 0, node: node))
+                try await self.applyNextBatch(of: projection, failed: failed, lease: LeaseHold(consumer: projection.name, partition: 0, node: node, held: held))
             }
         }
         for projection in projections where projection.mode == .async && projection.isPartitioned {
-            found += partitionRunners(of: projection.name, partitions: projection.partitions) { partition, cursor, failed, lease in
+            found += partitionRunners(of: projection.name, partitions: projection.partitions, held: held) { partition, cursor, failed, lease in
                 try await self.applyNextBatch(of: projection, partition: partition, cursor: cursor, failed: failed, lease: lease)
             }
         }
         for reactor in reactors where !reactor.isPartitioned {
             found.append(Runner(name: reactor.name, partition: 0) { failed in
-                try await self.reactToNextBatch(of: reactor, failed: failed, lease: LeaseHold(consumer: reactor.name, partition: 0, node: node))
+                try await self.reactToNextBatch(of: reactor, failed: failed, lease: LeaseHold(consumer: reactor.name, partition: 0, node: node, held: held))
             })
         }
         for reactor in reactors where reactor.isPartitioned {
-            found += partitionRunners(of: reactor.name, partitions: reactor.partitions) { partition, cursor, failed, lease in
+            found += partitionRunners(of: reactor.name, partitions: reactor.partitions, held: held) { partition, cursor, failed, lease in
                 try await self.reactToNextBatch(of: reactor, partition: partition, cursor: cursor, failed: failed, lease: lease)
             }
         }
@@ -52,7 +53,6 @@ extension ReadSide {
         let release = try await database.claimRunners(by: node)
         defer { release?() }
         let notifications = database.appendNotifications()
-        let held = HeldLeases()
         let partitioned = projections.filter { $0.mode == .async && $0.isPartitioned }.map { ($0.name, $0.partitions) }
             + reactors.filter(\.isPartitioned).map { ($0.name, $0.partitions) }
         let balance = Balance(node: node, partitions: Dictionary(partitioned) { first, _ in first })
@@ -74,12 +74,12 @@ extension ReadSide {
     /// A runner per partition of a partitioned consumer, each with its cursor, which restarts
     /// each time this node takes the partition's lease.
     private func partitionRunners(
-        of name: String, partitions: Int,
+        of name: String, partitions: Int, held: HeldLeases,
         step: @escaping @Sendable (_ partition: Int, PartitionCursor, FailedAttempts, LeaseHold) async throws -> Int
     ) -> [Runner] {
         (0..<partitions).map { partition in
             let cursor = PartitionCursor()
-            let lease = LeaseHold(consumer: name, partition: partition, node: configuration.node)
+            let lease = LeaseHold(consumer: name, partition: partition, node: configuration.node, held: held)
             return Runner(name: name, partition: partition, of: partitions, tookLease: { await cursor.restart() }) { failed in
                 try await step(partition, cursor, failed, lease)
             }
@@ -285,6 +285,9 @@ extension ReadSide {
         }
         let writes = ReactionWrites()
         if !done {
+            // Not on a lease that may run out before the effect is done: another node could
+            // take it over and run the effect too.
+            try await lease?.waitUntilValid(for: configuration.leaseDuration / 4, checkingEvery: configuration.leaseRenewal / 4)
             do {
                 try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates(), writes: writes))
             } catch is CancellationError {
