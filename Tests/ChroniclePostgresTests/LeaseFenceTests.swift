@@ -43,10 +43,20 @@ struct LeaseFenceTests {
             let first = try await store.append([try NewEvent(Noted())], to: stream, expected: .any).events[0].id
             try #require(try await Self.waitUntil { await effects.done == [first] }, "the first effect runs")
 
-            let blocker = try await Self.connection(to: store)
-            _ = try await blocker.query("BEGIN", logger: Self.logger)
-            // A table lock assigns no transaction id, so the log's readers are not held back.
-            _ = try await blocker.query("LOCK TABLE chronicle_leases IN EXCLUSIVE MODE", logger: Self.logger)
+            // A connection of the store's pool, in the test's schema, holds the lock until let go.
+            let (locked, lock) = AsyncStream<Void>.makeStream()
+            let (letGo, release) = AsyncStream<Void>.makeStream()
+            let blocker = Task {
+                try await store.client.withConnection { connection in
+                    _ = try await connection.query("BEGIN", logger: Self.logger)
+                    // A table lock assigns no transaction id, so the log's readers are not held back.
+                    _ = try await connection.query("LOCK TABLE chronicle_leases IN EXCLUSIVE MODE", logger: Self.logger)
+                    lock.yield()
+                    for await _ in letGo { break }
+                    _ = try await connection.query("COMMIT", logger: Self.logger)
+                }
+            }
+            for await _ in locked { break }
             // Most of the lease goes by without a renewal: less than a quarter of it is left.
             try await Task.sleep(for: .seconds(1.8))
             let later = try await store.append([try NewEvent(Noted()), try NewEvent(Noted())], to: stream, expected: .any).events.map(\.id)
@@ -54,29 +64,14 @@ struct LeaseFenceTests {
             try await Task.sleep(for: .seconds(3))
             #expect(await effects.done == [first], "no effect while the lease may run out")
 
-            _ = try await blocker.query("COMMIT", logger: Self.logger)
-            try await blocker.close()
+            release.yield()
+            try await blocker.value
             #expect(try await Self.waitUntil { await effects.done.count == 3 }, "the renewals get through, and the effects run")
             #expect(await effects.done == [first] + later, "each once, in order")
         }
     }
 
     static let logger = Logger(label: "chronicle.tests")
-
-    /// A connection of its own to the store's schema.
-    static func connection(to store: PostgresEventStore) async throws -> PostgresConnection {
-        let schema = try await store.withReadConnection { sql in
-            try await sql.raw("SELECT current_schema() AS schema").first()?.decode(column: "schema", as: String.self)
-        }
-        guard let url = TestDatabase.url, let schema else { throw EventStoreError(code: .invalidInput, message: "No PostgreSQL URL or schema.") }
-        let components = URLComponents(string: url)
-        let configuration = PostgresConnection.Configuration(
-            host: components?.host ?? "127.0.0.1", port: components?.port ?? 5432, username: components?.user ?? "chronicle",
-            password: components?.password, database: components?.path.split(separator: "/").first.map(String.init), tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        _ = try await connection.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), logger: logger)
-        return connection
-    }
 
     /// Whether `condition` held within 30 s.
     static func waitUntil(_ condition: @Sendable () async throws -> Bool) async throws -> Bool {
