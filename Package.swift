@@ -7,9 +7,9 @@ let package = Package(
     products: [
         // Every application: events, commands, aggregates, the EventStore protocol, the in-memory store.
         .library(name: "Chronicle", targets: ["Chronicle"]),
-        // Applications that keep their events in a SQLite file (the embedded default).
+        // Applications that keep their events in a SQLite file (trait SQLite; the embedded default).
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
-        // Applications that keep their events in PostgreSQL.
+        // Applications that keep their events in PostgreSQL (trait PostgreSQL).
         .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
         // Applications with tables of their own to migrate, and store drivers (the store's schema).
         .library(name: "ChronicleMigrations", targets: ["ChronicleMigrations"]),
@@ -21,16 +21,31 @@ let package = Package(
         .library(name: "ChroniclePersonalData", targets: ["ChroniclePersonalData"]),
         // Applications whose executable offers migrate, rebuild, status, events and forget.
         .library(name: "ChronicleCommands", targets: ["ChronicleCommands"]),
-        // Applications served with Hummingbird 2: errors, headers, read-your-writes, the event feed.
+        // Authors of another web framework's integration: errors as responses, headers, strict JSON
+        // bodies, read-your-writes and the event feed, without a framework.
+        .library(name: "ChronicleHTTP", targets: ["ChronicleHTTP"]),
+        // Applications served with Hummingbird 2 (trait Hummingbird): errors, headers, read-your-writes, the event feed.
         .library(name: "ChronicleHummingbird", targets: ["ChronicleHummingbird"]),
-        // Services that follow another Chronicle application's event feed.
+        // Applications served with Vapor 4 (trait Vapor): the same features as ChronicleHummingbird.
+        .library(name: "ChronicleVapor", targets: ["ChronicleVapor"]),
+        // Services that follow another Chronicle application's event feed (trait FeedClient).
         .library(name: "ChronicleFeedClient", targets: ["ChronicleFeedClient"]),
-        // Hummingbird applications that serve the event browser to their operators.
+        // Hummingbird applications that serve the event browser to their operators (trait Hummingbird).
         .library(name: "ChronicleBrowser", targets: ["ChronicleBrowser"]),
         // Application tests: given/when/then scenarios for commands.
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
         // Tests of a store driver: every conformance suite and the model check.
         .library(name: "ChronicleConformance", targets: ["ChronicleConformance"]),
+    ],
+    // What an application fetches: each trait brings its packages, and only those. Name the ones
+    // you use on Chronicle's .package line, `traits: ["SQLite", "Hummingbird"]`; the default is all.
+    traits: [
+        .trait(name: "SQLite", description: "ChronicleSQLite: events in a SQLite file, through SQLiteNIO."),
+        .trait(name: "PostgreSQL", description: "ChroniclePostgres: events in PostgreSQL, through PostgresNIO."),
+        .trait(name: "Hummingbird", description: "ChronicleHummingbird and ChronicleBrowser: serving with Hummingbird 2."),
+        .trait(name: "Vapor", description: "ChronicleVapor: serving with Vapor 4."),
+        .trait(name: "FeedClient", description: "ChronicleFeedClient: following an event feed with AsyncHTTPClient."),
+        .default(enabledTraits: ["SQLite", "PostgreSQL", "Hummingbird", "Vapor", "FeedClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -52,6 +67,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -114,17 +130,45 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What every web framework's integration shares: errors as status and JSON body, header
+        // rules, strict JSON bodies, request metadata, read-your-writes, the event feed's work.
+        .target(
+            name: "ChronicleHTTP",
+            dependencies: [
+                "Chronicle",
+                "ChronicleProjections",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Chronicle over HTTP with Hummingbird: errors as JSON responses, request metadata, ETags.
         .target(
             name: "ChronicleHummingbird",
             dependencies: [
                 "Chronicle",
+                "ChronicleHTTP",
                 "ChronicleProjections",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Chronicle over HTTP with Vapor: the same features as ChronicleHummingbird, over ChronicleHTTP.
+        .target(
+            name: "ChronicleVapor",
+            dependencies: [
+                "Chronicle",
+                "ChronicleHTTP",
+                "ChronicleProjections",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
             ]
         ),
         // The event browser: server-rendered pages of the log, streams, events and projections.
@@ -135,8 +179,8 @@ let package = Package(
                 "ChronicleHummingbird",
                 "ChronicleProjections",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "Mustache", package: "swift-mustache", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Resources")]
@@ -146,7 +190,7 @@ let package = Package(
             name: "ChronicleFeedClient",
             dependencies: [
                 "Chronicle",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["FeedClient"])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -163,8 +207,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "SQLiteKit", package: "sqlite-kit", condition: .when(traits: ["SQLite"])),
+                .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["SQLite"])),
             ]
         ),
         .target(
@@ -175,12 +219,12 @@ let package = Package(
                 "ChronicleSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "PostgresKit", package: "postgres-kit", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ]
         ),
         // Given/when/then tests of commands, on any store: light, no SQL.
@@ -276,6 +320,51 @@ let package = Package(
         ),
         .testTarget(
             name: "BankTests", dependencies: ["Bank", "ChronicleProjections", "ChronicleSQLite", "ChronicleTesting"], path: "Examples/Bank/Tests"),
+        // The bank's HTTP API, whatever serves it: what each route does, and the JSON it answers.
+        .target(
+            name: "BankHTTP", dependencies: ["Bank", "ChronicleHTTP", "ChronicleProjections", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Examples/Bank/HTTP"),
+        // The bank served with Hummingbird, for the HTTP behaviour suite.
+        .target(
+            name: "BankHummingbird",
+            dependencies: [
+                "BankHTTP", "Chronicle", "ChronicleHummingbird", "ChronicleProjections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Examples/Bank/Hummingbird"),
+        // The bank served with Vapor: the second sample app, `swift run bank`.
+        .target(
+            name: "BankVapor",
+            dependencies: [
+                "BankHTTP", "Chronicle", "ChronicleProjections", "ChronicleVapor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "Examples/Bank/Vapor"),
+        .executableTarget(
+            name: "bank",
+            dependencies: [
+                "Bank", "BankHTTP", "BankVapor", "ChronicleProjections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "Examples/Bank/Main"),
+        // One set of HTTP cases, run against the bank served with Hummingbird and with Vapor.
+        .testTarget(
+            name: "BankHTTPTests",
+            dependencies: [
+                "Bank", "BankHTTP", "BankHummingbird", "BankVapor", "Chronicle", "ChronicleHTTP", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "Examples/Bank/HTTPTests"),
 
         // The small domain whose scenarios and checks every store's tests run.
         .target(
@@ -287,10 +376,12 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Chronicle",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestSupport"),
         // An application mounting the Chronicle commands, run by the commands' tests.

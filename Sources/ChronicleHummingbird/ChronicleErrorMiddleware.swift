@@ -1,8 +1,8 @@
-import Chronicle
+public import ChronicleHTTP
 public import Hummingbird
-import Logging
+import NIOCore
 
-/// Turns every error of the routes after it into a JSON response (see ``ChronicleHTTPError``):
+/// Turns every error of the routes after it into a JSON response (see `ChronicleHTTPError`):
 /// Chronicle's errors (validation, domain rules, conflicts, missing entities, malformed bodies,
 /// a busy entity, a database that cannot serve), Hummingbird's own (no such route), and any
 /// other error, which becomes a 500 whose details go to the log, not to the client.
@@ -28,22 +28,19 @@ public struct ChronicleErrorMiddleware<Context: RequestContext>: RouterMiddlewar
         do {
             return try await next(request, context)
         } catch {
-            let response = ChronicleHTTPError(error, forbiddenCodes: forbiddenCodes)
-            let metadata: Logger.Metadata = [
-                "method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
-            ]
-            switch response?.status.code {
-            case nil:
-                context.logger.error("The request failed", metadata: metadata)
-                throw ChronicleHTTPError.internalError
-            case 503 where (error as? EventStoreError)?.code == .busy:
-                context.logger.warning("The entity stayed busy", metadata: metadata)
-            case let code? where code >= 500:
-                context.logger.error("The request failed", metadata: metadata)
-            default:
-                break
+            throw ChronicleHTTPError.translating(
+                error, forbiddenCodes: forbiddenCodes, logger: context.logger, method: request.method.rawValue, path: request.uri.path
+            ) { error in
+                guard let error = error as? HTTPError else { return nil }
+                return ChronicleHTTPError(frameworkStatus: error.status, reason: error.body, headers: error.headers)
             }
-            throw response ?? ChronicleHTTPError.internalError
         }
+    }
+}
+
+extension ChronicleHTTPError: HTTPResponseError {
+    /// The JSON response.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: responseHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: jsonBody)))
     }
 }

@@ -1,7 +1,8 @@
+public import ChronicleHTTP
 public import Hummingbird
 
 /// Reading query parameters, with a 400 `invalid_parameter` naming the parameter when one is
-/// not valid.
+/// not valid (see `QueryParameter`).
 ///
 /// ```swift
 /// let limit = try request.integerParameter("limit", in: 1...500) ?? 50
@@ -10,36 +11,28 @@ public import Hummingbird
 extension Request {
     /// An integer parameter within a range, or `nil` when absent.
     ///
-    /// - Throws: ``ChronicleHTTPError`` 400 naming the parameter when it is not such an integer.
+    /// - Throws: `ChronicleHTTPError` 400 naming the parameter when it is not such an integer.
     public func integerParameter<Number: FixedWidthInteger & Sendable>(_ name: String, in range: ClosedRange<Number>) throws -> Number? {
-        guard let text = uri.queryParameters[name[...]] else { return nil }
-        guard let value = Number(text), range.contains(value) else {
-            throw Self.invalidParameter(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
+        try QueryParameter.integer(name, uri.queryParameters[name[...]], in: range)
     }
 
     /// A parameter from a fixed set of values, or `nil` when absent.
     ///
-    /// - Throws: ``ChronicleHTTPError`` 400 naming the parameter when it is not one of them.
+    /// - Throws: `ChronicleHTTPError` 400 naming the parameter when it is not one of them.
     public func choiceParameter(_ name: String, in choices: [String]) throws -> String? {
-        guard let text = uri.queryParameters[name[...]] else { return nil }
-        guard choices.contains(String(text)) else {
-            throw Self.invalidParameter(name, "must be one of \(choices.joined(separator: ", "))")
-        }
-        return String(text)
+        try QueryParameter.choice(name, uri.queryParameters[name[...]], in: choices)
     }
 
     /// `true`/`false`, or `nil` when absent.
     ///
-    /// - Throws: ``ChronicleHTTPError`` 400 naming the parameter when it is something else.
+    /// - Throws: `ChronicleHTTPError` 400 naming the parameter when it is something else.
     public func booleanParameter(_ name: String) throws -> Bool? {
         try choiceParameter(name, in: ["true", "false"]).map { $0 == "true" }
     }
 
     /// Every value of a parameter that may repeat or list values with commas; empty when absent.
     public func listParameter(_ name: String) -> [String] {
-        uri.queryParameters[values: name[...]].flatMap { $0.split(separator: ",") }.map(String.init).filter { !$0.isEmpty }
+        QueryParameter.list(uri.queryParameters[values: name[...]])
     }
 
     /// The 400 `invalid_parameter` response naming a query parameter.
@@ -48,7 +41,6 @@ extension Request {
     ///   - name: The parameter.
     ///   - problem: What is wrong, as the end of a sentence that starts with the name.
     public static func invalidParameter(_ name: String, _ problem: String) -> ChronicleHTTPError {
-        ChronicleHTTPError(
-            status: .badRequest, body: ChronicleHTTPError.error(code: "invalid_parameter", message: "\(name) \(problem).", field: name))
+        QueryParameter.invalid(name, problem)
     }
 }

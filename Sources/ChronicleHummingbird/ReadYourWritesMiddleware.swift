@@ -1,11 +1,11 @@
+public import ChronicleHTTP
 public import ChronicleProjections
-import HTTPTypes
 public import Hummingbird
 
 /// Makes reads wait for a request's own writes: a request carrying `Chronicle-Min-Position`
 /// (the `Chronicle-Position` a write returned) is served once the async projections have
 /// applied the log that far, or answered 503 with `Retry-After` when they have not within the
-/// timeout.
+/// timeout (see `ReadYourWrites`).
 ///
 /// With a `ReadReplica`, whose database the routes read from, it waits until the standby holds
 /// the write and its projections there have applied it (code `read_side_behind` when they have
@@ -15,12 +15,14 @@ public import Hummingbird
 /// router.add(middleware: ReadYourWritesMiddleware(readSide: readSide, timeout: .seconds(2)))
 /// ```
 public struct ReadYourWritesMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The rule: what is waited for, and how long.
+    public let rule: ReadYourWrites
     /// The read side whose projections are waited for.
-    public let readSide: ReadSide
+    public var readSide: ReadSide { rule.readSide }
     /// The standby the routes read from, if any: waits are on it rather than on the primary.
-    public let replica: ReadReplica?
+    public var replica: ReadReplica? { rule.replica }
     /// How long a request waits at most.
-    public let timeout: Duration
+    public var timeout: Duration { rule.timeout }
 
     /// Creates the middleware.
     ///
@@ -30,30 +32,12 @@ public struct ReadYourWritesMiddleware<Context: RequestContext>: RouterMiddlewar
     ///     from the primary.
     ///   - timeout: How long a request waits at most.
     public init(readSide: ReadSide, replica: ReadReplica? = nil, timeout: Duration = .seconds(2)) {
-        self.readSide = readSide
-        self.replica = replica
-        self.timeout = timeout
+        rule = ReadYourWrites(readSide: readSide, replica: replica, timeout: timeout)
     }
 
     /// Waits when the request asks to, then runs the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let position = try request.minimumPosition(), try await !applied(through: position) {
-            var headers = HTTPFields()
-            headers[.retryAfter] = "1"
-            throw ChronicleHTTPError(
-                status: .serviceUnavailable,
-                body: ChronicleHTTPError.error(
-                    code: "read_side_behind",
-                    message: "The \(replica == nil ? "read tables have" : "read replica has") not reached position \(position) yet; retry shortly."),
-                headers: headers)
-        }
+        try await rule.wait(minimumPosition: request.headers[.chronicleMinPosition])
         return try await next(request, context)
-    }
-
-    private func applied(through position: Int64) async throws -> Bool {
-        if let replica {
-            return try await replica.waitUntilApplied(through: position, timeout: timeout)
-        }
-        return try await readSide.waitUntilApplied(through: position, timeout: timeout)
     }
 }

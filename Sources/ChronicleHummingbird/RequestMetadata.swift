@@ -1,6 +1,5 @@
 public import Chronicle
-import Foundation
-public import HTTPTypes
+import ChronicleHTTP
 public import Hummingbird
 
 extension EventMetadata {
@@ -12,17 +11,6 @@ extension EventMetadata {
     /// try await aggregates.execute(command, on: id, metadata: metadata)
     /// ```
     public init(request: Request, actor: String?, clientAddress: String? = nil) {
-        var custom: [String: JSONValue] = [:]
-        if let agent = request.headers[.userAgent] { custom["user_agent"] = .string(String(agent.prefix(500))) }
-        if let clientAddress { custom["client_address"] = .string(clientAddress) }
-        self.init(
-            actor: actor,
-            requestID: request.headers[.xRequestID].map { String($0.prefix(200)) } ?? UUID().uuidString.lowercased(),
-            custom: custom)
+        self.init(requestID: request.headers[.xRequestID], userAgent: request.headers[.userAgent], actor: actor, clientAddress: clientAddress)
     }
-}
-
-extension HTTPField.Name {
-    /// `X-Request-ID`: the request's id, carried into its events' metadata.
-    public static let xRequestID = Self("X-Request-ID")!
 }

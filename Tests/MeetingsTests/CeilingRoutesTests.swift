@@ -1,6 +1,7 @@
 import Chronicle
 import Foundation
 import HTTPTypes
+import TestSupport
 import Testing
 
 /// The routes `scripts/load-meetings` measures the HTTP stack's ceiling with: there only when

@@ -152,7 +152,7 @@ struct RuleViolationTests {
                 #"{"error": {"code": "malformed_if_match", "field": "If-Match", "message": "If-Match must be * or entity tags in quotes, such as \"3\" (the version an ETag gave)."}}"#)
             try await expectRefusal(
                 server, .get, "/activity", as: 2, headers: [.init("Chronicle-Min-Position")!: "soon"], .badRequest,
-                #"{"error": {"code": "malformed_min_position", "message": "Chronicle-Min-Position must be a position, such as 42."}}"#)
+                #"{"error": {"code": "malformed_min_position", "field": "Chronicle-Min-Position", "message": "Chronicle-Min-Position must be a position, such as 42."}}"#)
             try await expectRefusal(
                 server, .post, "/meetings/\(id)/accept", as: 2, headers: [.ifMatch: "\"7\""], .conflict,
                 #"""

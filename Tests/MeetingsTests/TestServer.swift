@@ -13,67 +13,6 @@ import SQLKit
 import TestSupport
 import Testing
 
-/// The databases the app is tested on: SQLite always, PostgreSQL when the test command provides
-/// one (`CHRONICLE_POSTGRES_URL`; `CHRONICLE_REQUIRE_POSTGRES` makes its absence fail).
-enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite
-    case postgres
-
-    /// SQLite, and PostgreSQL when configured or required.
-    static var available: [Backend] {
-        PostgresTestServer.runsTests ? [.sqlite, .postgres] : [.sqlite]
-    }
-
-    var description: String { rawValue }
-
-    /// Runs `body` with the `--database-url` of a new, empty database, removed afterwards: a
-    /// SQLite file in a directory of its own (under `directory`, when given), or a schema of
-    /// its own on a PostgreSQL server (the test command's, unless `server` names another).
-    func withDatabase(in directory: URL? = nil, server: String? = nil, _ body: (String) async throws -> Void) async throws {
-        switch self {
-        case .sqlite:
-            let directory = (directory ?? FileManager.default.temporaryDirectory).appendingPathComponent("meetings-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            try await body(directory.appendingPathComponent("meetings.sqlite").path)
-        case .postgres:
-            let url = try server ?? PostgresTestServer.requireURL()
-            guard var components = URLComponents(string: url) else { throw TestSupportError("Cannot read the PostgreSQL URL \(url).") }
-            // A schema of its own (cheaper than a database, and no long transaction that would
-            // hold back the log readers of the other tests sharing the cluster).
-            let schema = "meetings_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try await Self.administer(url, "CREATE SCHEMA \(schema)")
-            components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "search_path", value: schema)]
-            do {
-                try await body(components.string!)
-            } catch {
-                try? await Self.administer(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE")
-                throw error
-            }
-            try await Self.administer(url, "DROP SCHEMA IF EXISTS \(schema) CASCADE")
-        }
-    }
-
-    /// Runs one statement on a test server.
-    static func administer(_ url: String, _ statement: String) async throws {
-        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
-            throw TestSupportError("Cannot read the PostgreSQL URL \(url).")
-        }
-        let logger = Logger(label: "meetings.tests")
-        let configuration = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: components.path.split(separator: "/").first.map(String.init), tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-    }
-}
-
 /// The app served over real HTTP on a fresh database, with a clock the test moves.
 struct TestServer: Sendable {
     /// One response.
@@ -248,34 +187,3 @@ struct TestServer: Sendable {
     }
 }
 
-extension JSONValue {
-    /// The value at a key of an object.
-    subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { return object[key] }
-        return nil
-    }
-
-    /// The element at an index of an array.
-    subscript(index: Int) -> JSONValue? {
-        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
-        return nil
-    }
-
-    /// The elements of an array, or none.
-    var arrayValue: [JSONValue] {
-        if case .array(let array) = self { return array }
-        return []
-    }
-
-    /// The string, if it is one.
-    var stringValue: String? {
-        if case .string(let string) = self { return string }
-        return nil
-    }
-
-    /// The integer, if it is one.
-    var intValue: Int? {
-        if case .integer(let integer) = self { return Int(integer) }
-        return nil
-    }
-}

@@ -9,9 +9,21 @@ public let bankTables = MigrationSet(
 
 extension EventSourcedApp {
     /// Opens the bank on a SQLite file or a `postgres://` URL, runs `body`, and closes it.
-    public static func bank<Result>(url: String, _ body: (EventSourcedApp) async throws -> Result) async throws -> Result {
-        try await with(url: url, drivers: [.sqlite, .postgres]) { store in
-            ReadSide(database: store, inline: [BalancesProjection()], reactors: [LargeWithdrawalAlert()], migrations: [bankTables])
+    ///
+    /// - Parameters:
+    ///   - url: The database.
+    ///   - pollInterval: How often the async runners look for new events besides the store's
+    ///     append notifications.
+    ///   - body: The work.
+    public static func bank<Result>(
+        url: String, pollInterval: Duration = .milliseconds(200), _ body: (EventSourcedApp) async throws -> Result
+    ) async throws -> Result {
+        var configuration = ReadSide.Configuration()
+        configuration.pollInterval = pollInterval
+        return try await with(url: url, drivers: [.sqlite, .postgres]) { store in
+            ReadSide(
+                database: store, inline: [BalancesProjection()], async: [StatementProjection()], reactors: [LargeWithdrawalAlert()],
+                migrations: [bankTables], configuration: configuration)
         } _: { app in try await body(app) }
     }
 

@@ -41,7 +41,7 @@ public struct EventFeedConsumer: Sendable {
     }
 
     /// The document the consumer sees of an event.
-    func document(of event: RecordedEvent) throws -> EventDocument {
+    package func document(of event: RecordedEvent) throws -> EventDocument {
         var document = try EventDocument(event)
         redact(&document)
         return document

@@ -1,8 +1,7 @@
 public import Chronicle
-import Foundation
+public import Foundation
 public import HTTPTypes
-public import Hummingbird
-import NIOCore
+public import Logging
 
 /// A Chronicle error as an HTTP response with a JSON body.
 ///
@@ -16,11 +15,16 @@ import NIOCore
 /// | `EventStoreError` `busy` | 503, `Retry-After` | `{"error": {"code": "busy", "message"}}` |
 /// | `EventStoreError` `unavailable`, `notMigrated` | 503, `Retry-After` | `{"error": {"code": "unavailable", "message"}}` |
 /// | `DecodingError` (a malformed body) | 400 | `{"error": {"code": "malformed_body", "message", "field"}}` |
-/// | Hummingbird's `HTTPError` (no such route, …) | its status | `{"error": {"code": "not_found", "message"}}`, … |
+/// | the web framework's own errors (no such route, …) | their status | `{"error": {"code": "not_found", "message"}}`, … |
 ///
 /// A database failure's details are for operators, not clients: the 503's message says only
-/// that the database cannot serve now, and ``ChronicleErrorMiddleware`` logs the details.
-public struct ChronicleHTTPError: HTTPResponseError, Sendable {
+/// that the database cannot serve now, and ``translating(_:forbiddenCodes:logger:method:path:frameworkError:)``
+/// logs the details.
+///
+/// This type is the framework-free part of every integration: ChronicleHummingbird and
+/// ChronicleVapor turn it into their own responses, so both answer with the same statuses and
+/// bodies.
+public struct ChronicleHTTPError: Error, Sendable {
     /// The response's status.
     public let status: HTTPResponse.Status
     /// The response's JSON body.
@@ -70,10 +74,6 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
                 headers: [.retryAfter: Self.retryAfterSeconds])
         case let error as EventStoreError where error.code == .unavailable || error.code == .notMigrated:
             self = Self.unavailable
-        case let error as HTTPError:
-            self.init(
-                status: error.status, body: Self.error(code: Self.code(of: error.status), message: error.body ?? Self.sentence(for: error.status)),
-                headers: error.headers)
         case let error as DecodingError:
             let (field, message) = Self.describe(error)
             self.init(status: .badRequest, body: Self.error(code: "malformed_body", message: message, field: field))
@@ -111,10 +111,10 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     }
 
     /// What a valid date looks like, for messages.
-    static let dateExample = "an RFC 3339 date-time such as 2030-01-15T10:00:00Z"
+    package static let dateExample = "an RFC 3339 date-time such as 2030-01-15T10:00:00Z"
 
     /// How many seconds a 503 asks clients to wait.
-    static let retryAfterSeconds = "1"
+    package static let retryAfterSeconds = "1"
 
     /// `{"error": {"code", "message"}}`, with `"field"` naming the part of the request at fault
     /// when there is one.
@@ -124,24 +124,70 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
         return .object(["error": .object(error)])
     }
 
-    /// The JSON response.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    /// The response to an error of the web framework itself (no such route, a body over the
+    /// server's limit, …): its status, a code made from the status (`not_found`), and the
+    /// framework's reason or a sentence for the status.
+    ///
+    /// - Parameters:
+    ///   - status: The framework's status.
+    ///   - reason: The framework's message, if it has one for clients.
+    ///   - headers: The framework's headers, such as `Allow`.
+    public init(frameworkStatus status: HTTPResponse.Status, reason: String?, headers: HTTPFields = [:]) {
+        self.init(status: status, body: Self.error(code: Self.code(of: status), message: reason ?? Self.sentence(for: status)), headers: headers)
+    }
+
+    /// The body as JSON, keys sorted: the same bytes whichever framework sends it.
+    public var jsonBody: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
+    }
+
+    /// The headers to send: ``headers`` and `Content-Type: application/json; charset=utf-8`.
+    public var responseHeaders: HTTPFields {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(
-            status: status, headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return headers
+    }
+
+    /// What a request's error is answered with, logged as operators need it: a failure of the
+    /// server or its database (5xx) at error level with the request's method, path and the full
+    /// error (the database's code and message); a busy entity at warning level. An error nobody
+    /// expected becomes ``internalError``, its details only in the log.
+    ///
+    /// - Parameters:
+    ///   - error: What the route threw.
+    ///   - forbiddenCodes: Domain error codes answered with 403 instead of 422.
+    ///   - logger: The request's logger.
+    ///   - method: The request's method, for the log.
+    ///   - path: The request's path, for the log.
+    ///   - frameworkError: The answer to the web framework's own errors, or `nil` for others.
+    public static func translating(
+        _ error: any Error, forbiddenCodes: Set<String>, logger: Logger, method: String, path: String,
+        frameworkError: (any Error) -> ChronicleHTTPError?
+    ) -> ChronicleHTTPError {
+        let response = ChronicleHTTPError(error, forbiddenCodes: forbiddenCodes) ?? frameworkError(error)
+        let metadata: Logger.Metadata = ["method": "\(method)", "path": "\(path)", "error": "\(String(reflecting: error))"]
+        switch response?.status.code {
+        case nil:
+            logger.error("The request failed", metadata: metadata)
+        case 503 where (error as? EventStoreError)?.code == .busy:
+            logger.warning("The entity stayed busy", metadata: metadata)
+        case let code? where code >= 500:
+            logger.error("The request failed", metadata: metadata)
+        default:
+            break
+        }
+        return response ?? internalError
     }
 
     /// A code for an HTTP status: `not_found`, `method_not_allowed`, …
-    static func code(of status: HTTPResponse.Status) -> String {
+    package static func code(of status: HTTPResponse.Status) -> String {
         status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
     }
 
     /// A sentence for an HTTP status without a message of its own.
-    static func sentence(for status: HTTPResponse.Status) -> String {
+    package static func sentence(for status: HTTPResponse.Status) -> String {
         switch status {
         case .notFound: "No such resource."
         case .methodNotAllowed: "The resource does not take this method."
@@ -150,7 +196,7 @@ public struct ChronicleHTTPError: HTTPResponseError, Sendable {
     }
 
     /// The field a decoding error is about (`invitee_ids[2]`) and what is wrong with it.
-    static func describe(_ error: DecodingError) -> (field: String?, message: String) {
+    package static func describe(_ error: DecodingError) -> (field: String?, message: String) {
         func path(_ codingPath: [any CodingKey]) -> String? {
             var text = ""
             for key in codingPath {
