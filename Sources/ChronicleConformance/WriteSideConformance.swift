@@ -64,7 +64,7 @@ struct WriteSideConformance: Sendable {
             if conflictsExpected {
                 #expect(retries > 0, "two processes' concurrent executes on one entity conflict", sourceLocation: sourceLocation)
             }
-            let counted = retries == 0 ? 0 : try metrics.expectCounter("chronicle_command_conflicts", [("command", "Increment")]).totalValue
+            let counted = retries == 0 ? 0 : try metrics.expectCounter("chronicle_command_conflicts_total", [("command", "Increment")]).totalValue
             #expect(counted == Int64(retries), "every retry is counted", sourceLocation: sourceLocation)
         }
     }

@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleMigrations
 import ChronicleSQL
+import CoreMetrics
 import Foundation
 import Logging
 import SQLKit
@@ -128,6 +129,7 @@ extension ReadSide {
                 try await replay(events, into: projection, sql: sql, dialect: dialect, tables: tables, generation: row.generation)
                 position = last.position
                 replayed += events.count
+                countRebuilt(events.count, of: projection.name)
                 progress?(Self.progress(projection.name, position: position, head: head, replayed: replayed, since: started))
                 if projection.mode == .async && events.count < batchSize { break }
             }
@@ -218,6 +220,7 @@ extension ReadSide {
                 }
             }
             replayed += events.count
+            countRebuilt(events.count, of: name)
             progress?(Self.progress(name, position: position, head: head, replayed: replayed, since: started))
             if events.count < readLimit { break }
         }
@@ -308,6 +311,12 @@ extension ReadSide {
     /// The lock that keeps two online rebuilds of a projection from writing its shadow tables.
     static func rebuildLock(_ name: String) -> String {
         "rebuild:\(name)"
+    }
+
+    /// Counts events a rebuild replayed: `chronicle_rebuild_events`, whose rate is the rebuild's.
+    private func countRebuilt(_ count: Int, of projection: String) {
+        Counter(label: Telemetry.rebuildEvents, dimensions: [("projection", projection)], factory: configuration.aggregates.metrics)
+            .increment(by: count)
     }
 
     static func progress(_ name: String, position: Int64, head: Int64, replayed: Int, since start: ContinuousClock.Instant) -> RebuildProgress {

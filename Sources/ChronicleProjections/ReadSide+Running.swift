@@ -1,8 +1,11 @@
 import Chronicle
 import ChronicleSQL
+import CoreMetrics
 import Foundation
 import Logging
 import SQLKit
+import ServiceContextModule
+import Tracing
 import ServiceLifecycle
 
 extension ReadSide {
@@ -94,6 +97,7 @@ extension ReadSide {
     ) async {
         var failed = FailedAttempts()
         var failures = 0
+        let failuresCounted = Counter(label: Telemetry.consumerFailures, dimensions: [("consumer", name)], factory: configuration.aggregates.metrics)
         // Whether a failure may be recorded: one of this runner's, one recorded by a step that
         // raced with a migration, or one an earlier process left.
         var mayHaveRecordedFailure = true
@@ -119,6 +123,7 @@ extension ReadSide {
                 if Task.isCancelled { return }
                 failures += 1
                 mayHaveRecordedFailure = true
+                failuresCounted.increment()
                 let position = (error as? ReadSideError)?.position
                 if let position, !EventStoreError.isUnavailable(error) {
                     failed.record(at: position)
@@ -185,7 +190,37 @@ extension ReadSide {
     func applyNextBatch(of projection: RegisteredProjection, failed: FailedAttempts = FailedAttempts(), lease: LeaseHold? = nil) async throws -> Int {
         let row = try await liveRow(of: projection)
         let events = try await database.readLog(after: row.position, limit: configuration.batchSize)
-        guard !events.isEmpty else { return 0 }
+        guard let last = events.last else {
+            recordLag(of: projection.name, events: 0, seconds: 0)
+            return 0
+        }
+        let started = ContinuousClock.now
+        try await withSpan("chronicle.projection.batch", ofKind: .consumer) { span in
+            span.attributes["chronicle.projection"] = projection.name
+            span.attributes["chronicle.events"] = events.count
+            span.attributes["chronicle.position"] = Int(last.position)
+            try await apply(events, to: projection, failed: failed, lease: lease)
+        }
+        Timer(label: Telemetry.projectionBatchDuration, dimensions: [("projection", projection.name)], factory: configuration.aggregates.metrics)
+            .recordInterval(since: started)
+        if events.count < configuration.batchSize {
+            recordLag(of: projection.name, events: 0, seconds: 0)
+        } else {
+            let head = try await database.headPosition()
+            recordLag(of: projection.name, events: head - last.position, seconds: configuration.now().timeIntervalSince(last.createdAt))
+        }
+        return events.count
+    }
+
+    /// Sets `chronicle_projection_lag_events` and `chronicle_projection_lag_seconds`.
+    private func recordLag(of projection: String, events: Int64, seconds: Double) {
+        let metrics = configuration.aggregates.metrics
+        Gauge(label: Telemetry.projectionLagEvents, dimensions: [("projection", projection)], factory: metrics).record(events)
+        Gauge(label: Telemetry.projectionLagSeconds, dimensions: [("projection", projection)], factory: metrics).record(max(0, seconds))
+    }
+
+    /// Applies a batch of the log to an async projection, with its checkpoint, in one transaction.
+    private func apply(_ events: [RecordedEvent], to projection: RegisteredProjection, failed: FailedAttempts, lease: LeaseHold?) async throws {
         let dialect = database.dialect
         let stoppedAt = try await database.withWriteTransaction(locking: projection.name) { sql -> ReadSideError? in
             if let lease { try await Leases.check(lease, on: sql) }
@@ -202,7 +237,6 @@ extension ReadSide {
             return outcome.stoppedAt
         }
         if let stoppedAt { throw stoppedAt }
-        return events.count
     }
 
     /// The projection's bookkeeping, checked to be at the code's version and mode.
@@ -288,15 +322,33 @@ extension ReadSide {
             // Not on a lease that may run out before the effect is done: another node could
             // take it over and run the effect too.
             try await lease?.waitUntilValid(for: configuration.leaseDuration / 4, checkingEvery: configuration.leaseRenewal / 4)
-            do {
-                try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates(), writes: writes))
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch let error where EventStoreError.isUnavailable(error) {
-                throw error
-            } catch {
-                return ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
+            let metrics = configuration.aggregates.metrics
+            let succeeded = Counter(label: Telemetry.reactions, dimensions: [("reactor", reactor.name)], factory: metrics)
+            let failed = Counter(label: Telemetry.reactorFailures, dimensions: [("reactor", reactor.name)], factory: metrics)
+            // The reaction continues the trace of the request that caused the event, when the
+            // event carries one: even in another process, long after.
+            let trace = event.metadata.traceContext.flatMap(Telemetry.serviceContext(continuing:)) ?? ServiceContext.current ?? .topLevel
+            let failure: ReadSideError? = try await withSpan("chronicle.reaction", context: trace, ofKind: .consumer) { span in
+                span.attributes["chronicle.reactor"] = reactor.name
+                span.attributes["chronicle.event_type"] = event.eventType
+                span.attributes["chronicle.position"] = Int(event.position)
+                do {
+                    try await reactor.handlers.handle(event, ReactionContext(event: event, aggregates: aggregates(), writes: writes))
+                    return nil
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch let error where EventStoreError.isUnavailable(error) {
+                    throw error
+                } catch {
+                    span.recordError(error)
+                    return ReadSideError.handlerFailed(reactor.name, event: event, underlying: error)
+                }
             }
+            if let failure {
+                failed.increment()
+                return failure
+            }
+            succeeded.increment()
         }
         do {
             try await database.withWriteTransaction(locking: nil) { sql in

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 @testable import MeetingsServer
 import TestSupport
+import Prometheus
 import Testing
 
 /// `openapi.yaml` describes exactly the routes the server has and the fields each body takes.
@@ -16,7 +17,7 @@ struct OpenAPITests {
         try await Backend.sqlite.withDatabase { url in
             try await EventSourcedApp.meetings(url: url) { app in
                 let router = Router(context: MeetingsRequestContext.self)
-                MeetingsAPI(app: app, tokens: await SessionTokens.random()).addRoutes(to: router)
+                MeetingsAPI(app: app, tokens: await SessionTokens.random(), metrics: PrometheusCollectorRegistry()).addRoutes(to: router)
                 let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
                 let documented = Set(OpenAPIDocument.shared.operations.flatMap { path, methods in methods.keys.map { "\($0) \(path)" } })
                 #expect(!served.isEmpty)

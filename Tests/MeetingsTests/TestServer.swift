@@ -9,6 +9,7 @@ import Logging
 @testable import MeetingsServer
 import NIOCore
 import PostgresNIO
+import Prometheus
 import SQLKit
 import TestSupport
 import Testing
@@ -60,12 +61,14 @@ struct TestServer: Sendable {
     ) async throws -> Result {
         var logger = logger ?? Logger(label: "meetings.tests")
         if logger.label == "meetings.tests" { logger.logLevel = .critical }
+        let metrics = PrometheusCollectorRegistry()
         return try await EventSourcedApp.meetings(
-            url: url, replicaURL: replicaURL, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout
+            url: url, replicaURL: replicaURL, now: { clock.now }, logger: logger, pollInterval: .milliseconds(20), operationTimeout: operationTimeout,
+            metrics: PrometheusMetricsFactory(registry: metrics)
         ) { app in
             if migrating { try await app.migrate() }
             let tokens = await SessionTokens(secret: secret, now: { clock.now })
-            let api = MeetingsAPI(app: app, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout)
+            let api = MeetingsAPI(app: app, tokens: tokens, now: { clock.now }, readinessTimeout: readinessTimeout, metrics: metrics)
             return try await MeetingsServer.application(api: api, port: 0, logger: logger, ceilingRoutes: ceilingRoutes).test(.live) { client in
                 try await body(TestServer(client: client, app: app, clock: clock, tokens: tokens, databaseURL: url))
             }

@@ -127,6 +127,17 @@ struct BankClient: Sendable {
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
 
+    /// A read sent again after each 503 `read_side_behind`, for up to a minute; the last reply.
+    func readPatiently(_ method: NIOHTTP1.HTTPMethod, _ path: String, headers: [(String, String)]) async throws -> Reply {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var reply = try await send(method, path, headers: headers)
+        while reply.status == 503, reply.errorCode == "read_side_behind", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .seconds(Int(reply.header("Retry-After") ?? "1") ?? 1))
+            reply = try await send(method, path, headers: headers)
+        }
+        return reply
+    }
+
     /// Opens an account; its reply.
     @discardableResult
     func open(_ id: String, holder: String = "Ada") async throws -> Reply {

@@ -8,6 +8,7 @@ public import Logging
 import NIOCore
 
 /// The bank served with Hummingbird: the routes of `BankAPI`, with Chronicle's error answers,
+/// a span per request (the commands' spans and their events' reactions continue it),
 /// read-your-writes on the statement, the event feed and 405s.
 public enum BankHummingbird: Sendable {
     /// The application, listening on a host and port, serving `api`.
@@ -26,6 +27,7 @@ public enum BankHummingbird: Sendable {
     ) -> some ApplicationProtocol {
         let router = Router(context: BankRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ChronicleErrorMiddleware())
+        router.add(middleware: TracingMiddleware())
         router.post("/accounts") { request, context in
             let body = try await request.decodeJSON(OpenAccountBody.self, context: context)
             return try written(try await api.open(body, metadata: metadata(request, context)), status: .created)

@@ -6,8 +6,8 @@ import Foundation
 import NIOCore
 public import Vapor
 
-/// The bank served with Vapor: the routes of `BankAPI`, with Chronicle's error answers,
-/// read-your-writes on the statement, the event feed and 405s, as `BankHummingbird` serves them.
+/// The bank served with Vapor: the routes of `BankAPI`, with Chronicle's error answers, a span
+/// per request (the commands' spans and their events' reactions continue it), read-your-writes on the statement, the event feed and 405s, as `BankHummingbird` serves them.
 public enum BankVapor: Sendable {
     /// Sets up a Vapor application to serve `api`: Chronicle's error middleware in place of
     /// Vapor's, bodies up to 64 KiB, the routes, and the read side's runners and the feed's
@@ -20,6 +20,7 @@ public enum BankVapor: Sendable {
     public static func configure(_ app: Application, api: BankAPI, readTimeout: Duration = .seconds(2)) {
         app.middleware = Middlewares()
         app.middleware.use(ChronicleErrorMiddleware())
+        app.middleware.use(TracingMiddleware())
         app.routes.defaultMaxBodySize = ByteCount(value: JSONRequestBody.defaultMaximumSize)
         app.lifecycle.use(ChronicleLifecycle(api.app))
 

@@ -4,6 +4,7 @@ import ChronicleProjections
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 
 /// `meetings serve` (the default): migrates the database, then serves the API and runs the
 /// read side's projections and reactors until SIGINT or SIGTERM.
@@ -42,7 +43,10 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
     private func serve() async throws {
         var logger = Logger(label: "meetings")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        try await EventSourcedApp.meetings(url: options.url, replicaURL: replicaURL, logger: logger) { app in
+        let metrics = PrometheusCollectorRegistry()
+        try await EventSourcedApp.meetings(
+            url: options.url, replicaURL: replicaURL, logger: logger, metrics: PrometheusMetricsFactory(registry: metrics)
+        ) { app in
             let tokens = await Self.tokens(logger: logger)
             let migration = try await app.migrate()
             if !migration.isEmpty {
@@ -51,7 +55,7 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
                 ])
             }
             let server = MeetingsServer.application(
-                api: MeetingsAPI(app: app, tokens: tokens), host: host, port: port, logger: logger, ceilingRoutes: ceilingRoutes)
+                api: MeetingsAPI(app: app, tokens: tokens, metrics: metrics), host: host, port: port, logger: logger, ceilingRoutes: ceilingRoutes)
             try await server.runService()
         }
     }

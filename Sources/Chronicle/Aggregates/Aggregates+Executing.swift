@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
+import Tracing
 
 extension Aggregates {
     /// Executes a command on an entity: validate, load, decide, append.
@@ -51,21 +52,40 @@ extension Aggregates {
             throw CommandValidationError(command: String(describing: C.self), failures: failures)
         }
 
-        var eventMetadata = metadata
-        eventMetadata.causationID = metadata.causationID ?? commandID.uuidString.lowercased()
-        eventMetadata.correlationID = metadata.correlationID ?? eventMetadata.causationID
-        let context = CommandContext(commandID: commandID, stream: stream, now: now, metadata: eventMetadata)
-        return try await queue.run(on: stream.description) {
-            try await decideAndAppend(command, on: id, expected: expected, context: context)
+        let withinTrace = metadata.traceContext == nil && Telemetry.currentTraceContext() != nil
+        let started = ContinuousClock.now
+        var outcome = "error"
+        defer {
+            Timer(label: Telemetry.commandDuration, dimensions: [("command", "\(C.self)"), ("outcome", outcome)], factory: configuration.metrics)
+                .recordInterval(since: started)
         }
+        let result = try await withSpan("chronicle.command", ofKind: .internal) { span in
+            span.attributes["chronicle.command"] = "\(C.self)"
+            span.attributes["chronicle.entity"] = stream.description
+            var eventMetadata = metadata
+            eventMetadata.causationID = metadata.causationID ?? commandID.uuidString.lowercased()
+            eventMetadata.correlationID = metadata.correlationID ?? eventMetadata.causationID
+            let context = CommandContext(commandID: commandID, stream: stream, now: now, metadata: eventMetadata)
+            let result = try await queue.run(on: stream.description) {
+                try await decideAndAppend(command, on: id, expected: expected, context: context, carryingTrace: withinTrace)
+            }
+            span.attributes["chronicle.attempts"] = result.attempts
+            span.attributes["chronicle.conflicts"] = result.attempts - 1
+            span.attributes["chronicle.events"] = result.events.count
+            return result
+        }
+        outcome = "ok"
+        return result
     }
 
     /// Load, decide and append, deciding again after conflicts within the retry budget.
     private func decideAndAppend<C: Command>(
-        _ command: C, on id: EntityID<C.Target>, expected: ExpectedVersion, context: CommandContext
+        _ command: C, on id: EntityID<C.Target>, expected: ExpectedVersion, context: CommandContext, carryingTrace: Bool
     ) async throws -> CommandResult<C.Target> {
         let stream = context.stream
         let started = ContinuousClock.now
+        // Made before the first conflict, so that it reads 0 rather than nothing until then.
+        let conflicts = Counter(label: Telemetry.commandConflicts, dimensions: [("command", "\(C.self)")], factory: configuration.metrics)
         var attempt = 1
         while true {
             let folded = try await fold(C.Target.self, id: id, asOf: nil)
@@ -82,17 +102,14 @@ extension Aggregates {
             for event in decided {
                 try await C.Target.handlers.apply(event, to: &changed.state)
             }
-            let newEvents = try decided.map {
-                try NewEvent($0, id: configuration.makeID(), metadata: context.metadata, coder: configuration.coder)
-            }
             do {
-                let appended = try await store.append(newEvents, to: stream, expected: .exactly(loaded.version))
+                let appended = try await append(
+                    decided, metadata: context.metadata, carryingTrace: carryingTrace, to: stream, expected: .exactly(loaded.version))
                 changed.version = appended.version
                 await saveSnapshotIfDue(changed, since: folded.snapshotVersion)
                 return CommandResult(events: appended.events, state: changed.state, version: appended.version, attempts: attempt)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion && expected == .any {
-                Counter(label: "chronicle_command_conflicts", dimensions: [("command", "\(C.self)")], factory: configuration.metrics)
-                    .increment()
+                conflicts.increment()
                 let delay = Self.backoff(afterConflicts: attempt)
                 let spent = ContinuousClock.now - started
                 guard spent + delay <= configuration.retryBudget else {
@@ -111,6 +128,27 @@ extension Aggregates {
                 attempt += 1
             }
         }
+    }
+
+    /// Appends a command's events, in a span, timed and counted. Events of a command that runs
+    /// within a trace carry it (the append's span), so that what reacts to them later, in this
+    /// process or another, continues it.
+    private func append(
+        _ decided: [any Event], metadata: EventMetadata, carryingTrace: Bool, to stream: StreamName, expected: ExpectedVersion
+    ) async throws -> AppendResult {
+        let started = ContinuousClock.now
+        let appended = try await withSpan("chronicle.append", ofKind: .client) { span in
+            span.attributes["chronicle.entity"] = stream.description
+            span.attributes["chronicle.events"] = decided.count
+            var metadata = metadata
+            if carryingTrace { metadata.traceContext = Telemetry.currentTraceContext() }
+            let events = try decided.map { try NewEvent($0, id: configuration.makeID(), metadata: metadata, coder: configuration.coder) }
+            return try await store.append(events, to: stream, expected: expected)
+        }
+        let dimensions = [("entity_type", stream.entityType)]
+        Timer(label: Telemetry.appendDuration, dimensions: dimensions, factory: configuration.metrics).recordInterval(since: started)
+        Recorder(label: Telemetry.appendEvents, dimensions: dimensions, aggregate: true, factory: configuration.metrics).record(decided.count)
+        return appended
     }
 
     /// A random delay of up to 5 ms, doubling with each conflict up to 200 ms ("full jitter"):

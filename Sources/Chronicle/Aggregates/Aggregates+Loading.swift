@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 
 extension Aggregates {
     /// Loads an entity's state by folding its events, optionally as it was at a past point.
@@ -33,6 +34,16 @@ extension Aggregates {
 
     /// The entity's state (``Aggregate/init()`` at version 0 when it has no events).
     func fold<A: Aggregate>(_ type: A.Type, id: EntityID<A>, asOf point: PointInTime?) async throws -> Folded<A> {
+        try await withSpan("chronicle.load", ofKind: .client) { span in
+            span.attributes["chronicle.entity"] = StreamName(id).description
+            let folded = try await foldEvents(A.self, id: id, asOf: point)
+            span.attributes["chronicle.version"] = folded.state.version
+            span.attributes["chronicle.snapshot_version"] = folded.snapshotVersion
+            return folded
+        }
+    }
+
+    private func foldEvents<A: Aggregate>(_ type: A.Type, id: EntityID<A>, asOf point: PointInTime?) async throws -> Folded<A> {
         let stream = StreamName(id)
         var loaded = Versioned(id: id, state: A(), version: 0)
         var snapshotVersion = 0

@@ -38,7 +38,8 @@ public struct Aggregates: Sendable {
         public var coder: EventCoder
         /// Receives a debug line for every conflict that makes a command be decided again.
         public var logger: Logger
-        /// Receives the counter `chronicle_command_conflicts` (dimension `command`).
+        /// Receives the metrics of commands, appends, projections, reactors and rebuilds (the
+        /// read side reports to its `aggregates` configuration's): see <doc:MetricsAndTracing>.
         public var metrics: any MetricsFactory
 
         /// Creates a configuration; every parameter has a sensible default.

@@ -31,6 +31,23 @@ public struct EventMetadata: Hashable, Sendable {
     /// The application's own keys. They must not reuse a key listed in ``reservedKeys``.
     public var custom: [String: JSONValue]
 
+    /// The trace of the request that caused the event, as the tracer writes it for propagation
+    /// (W3C `traceparent` and `tracestate` with OpenTelemetry), kept in ``custom`` under
+    /// `trace_context`. A command executed within a trace sets it; a reaction continues it.
+    public var traceContext: [String: String]? {
+        get {
+            guard case .object(let fields)? = custom[Telemetry.traceContextKey] else { return nil }
+            let carrier = fields.compactMapValues { value -> String? in
+                if case .string(let text) = value { return text }
+                return nil
+            }
+            return carrier.isEmpty ? nil : carrier
+        }
+        set {
+            custom[Telemetry.traceContextKey] = newValue.map { .object($0.mapValues(JSONValue.string)) }
+        }
+    }
+
     /// The JSON keys Chronicle uses itself; ``custom`` cannot contain them.
     public static let reservedKeys: Set<String> = [
         "created_at", "actor", "correlation_id", "causation_id", "request_id",

@@ -5,6 +5,8 @@ public import ChronicleProjections
 public import Foundation
 import HTTPTypes
 public import Hummingbird
+import NIOCore
+public import Prometheus
 import MeetingsDomain
 
 /// The meetings HTTP API: what each route does, over the application. `openapi.yaml` (served at
@@ -25,6 +27,8 @@ public struct MeetingsAPI: Sendable {
     let readQueries: MeetingQueries
     /// The events as the read routes read them: on the standby when the app has one.
     let readStore: any SQLEventStore
+    /// The metrics `GET /metrics` serves, if any.
+    let metrics: PrometheusCollectorRegistry?
 
     /// Creates the API.
     ///
@@ -34,10 +38,13 @@ public struct MeetingsAPI: Sendable {
     ///   - now: The clock of commands and of "upcoming".
     ///   - readinessTimeout: How long `GET /ready` waits for the database: 900 ms by default, so
     ///     that it answers within a second whatever the database does.
+    ///   - metrics: The registry of the metrics factory the app reports to, served in
+    ///     Prometheus's text format at `GET /metrics`; `nil` serves none.
     public init(
         app: EventSourcedApp, tokens: SessionTokens, now: @escaping @Sendable () -> Date = Date.init,
-        readinessTimeout: Duration = .milliseconds(900)
+        readinessTimeout: Duration = .milliseconds(900), metrics: PrometheusCollectorRegistry? = nil
     ) {
+        self.metrics = metrics
         self.app = app
         self.tokens = tokens
         self.now = now
@@ -68,6 +75,13 @@ public struct MeetingsAPI: Sendable {
         router.get("/openapi.yaml") { _, _ in Self.openAPIResponse() }
         router.get("/health") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/ready") { _, _ in try await readiness() }
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
+        }
         router.post("/sessions") { request, context in try await startSession(request, context) }
         addFeed(to: router)
         addBrowser(to: router)
