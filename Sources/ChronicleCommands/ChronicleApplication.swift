@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import Chronicle
 public import ChronicleProjections
 import ChronicleSQL
 
@@ -42,6 +43,13 @@ public protocol ChronicleApplication {
     ///     existing one: never create a database for ``DatabaseAccess/existing``.
     ///   - body: The command's work.
     static func withApp<Result>(_ options: Options, access: DatabaseAccess, _ body: (EventSourcedApp) async throws -> Result) async throws -> Result
+
+    /// The application's event types, which `events catalog` documents. None by default.
+    static var eventTypes: [any Event.Type] { get }
+
+    /// The application's aggregates, which `events catalog` names as the handlers of the event
+    /// types they fold. None by default.
+    static var aggregateTypes: [any Aggregate.Type] { get }
 }
 
 /// What a command needs of the application's database.
@@ -54,6 +62,12 @@ public enum DatabaseAccess: Hashable, Sendable {
 }
 
 extension ChronicleApplication {
+    /// No event types: `events catalog` documents none.
+    public static var eventTypes: [any Event.Type] { [] }
+
+    /// No aggregates.
+    public static var aggregateTypes: [any Aggregate.Type] { [] }
+
     /// Opens the application for a command that needs only its read side.
     static func withReadSide<Result>(_ options: Options, access: DatabaseAccess, _ body: (ReadSide) async throws -> Result) async throws -> Result {
         try await withApp(options, access: access) { app in try await body(app.readSide) }

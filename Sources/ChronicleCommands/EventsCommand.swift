@@ -15,7 +15,8 @@ public struct EventsCommand<App: ChronicleApplication>: AsyncParsableCommand, Se
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "events",
-            abstract: "List or follow the event log, filtered by entity, type or position.")
+            abstract: "List or follow the event log, filtered by entity, type or position.",
+            subcommands: [EventsCatalogCommand<App>.self])
     }
 
     /// Lists events after this position.

@@ -45,7 +45,7 @@ struct RaceTests {
             #expect(meeting.json["version"] == 51, "\(meeting)")
             #expect(try await server.head() == 51)
             let history = try await server.send(.get, "/meetings/\(id)/history", as: 1)
-            let last = history.json["events"]?.arrayValue.last?["data"]?["startsAt"]?.stringValue
+            let last = history.json["events"]?.arrayValue.last?["data"]?["starts_at"]?.stringValue
             #expect(meeting.json["starts_at"]?.stringValue == last, "the row is the last move: \(String(describing: last))")
         }
     }

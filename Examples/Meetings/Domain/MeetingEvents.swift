@@ -5,9 +5,11 @@ public import Foundation
 public struct MeetingScheduled: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.scheduled"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
     /// The title is the organizer's personal data: encrypted with the organizer's key, and
     /// "(forgotten)" once the organizer is forgotten.
-    public static let personalFields = [PersonalField("title", of: .field("organizerID"), forgotten: "(forgotten)")]
+    public static let personalFields = [PersonalField("title", of: .field("organizer_id"), forgotten: "(forgotten)")]
     /// What the meeting is about.
     public var title: String
     /// When it starts.
@@ -33,6 +35,8 @@ public struct MeetingScheduled: Event, Equatable {
 public struct InvitationAccepted: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.invitation_accepted"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
     /// The invitee.
     public var userID: Int
 
@@ -46,6 +50,8 @@ public struct InvitationAccepted: Event, Equatable {
 public struct InvitationDeclined: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.invitation_declined"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
     /// The invitee.
     public var userID: Int
 
@@ -59,6 +65,8 @@ public struct InvitationDeclined: Event, Equatable {
 public struct MeetingRescheduled: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.rescheduled"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
     /// The new start.
     public var startsAt: Date
     /// The start it had before.
@@ -75,9 +83,11 @@ public struct MeetingRescheduled: Event, Equatable {
 public struct MeetingCancelled: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.cancelled"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
     /// The reason is the personal data of whoever cancelled: encrypted with their key, and
     /// "(forgotten)" once they are forgotten.
-    public static let personalFields = [PersonalField("reason", of: .field("cancelledBy"), forgotten: "(forgotten)")]
+    public static let personalFields = [PersonalField("reason", of: .field("cancelled_by"), forgotten: "(forgotten)")]
     /// Why, when the organizer said.
     public var reason: String?
     /// Who cancelled: the organizer. Absent from events stored before it was recorded.
@@ -94,6 +104,8 @@ public struct MeetingCancelled: Event, Equatable {
 public struct MeetingFinished: Event, Equatable {
     /// The event's name in the store.
     public static let eventType = "meeting.finished"
+    /// Stored in snake_case, like the rest of the API.
+    public static let storedKeys = EventKeyStyle.snakeCase
 
     /// Creates the event.
     public init() {}

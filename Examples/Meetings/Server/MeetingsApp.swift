@@ -3,6 +3,7 @@ public import ChronicleCommands
 public import ChronicleProjections
 import Foundation
 import Logging
+import MeetingsDomain
 
 /// The app as the Chronicle commands (`migrate`, `rebuild`, `status`, `events`) see it: its
 /// database option and its read side.
@@ -24,6 +25,12 @@ public struct MeetingsApp: ChronicleApplication, Sendable {
             databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "meetings.sqlite"
         }
     }
+
+    /// The meeting events, which `meetings events catalog` documents.
+    public static var eventTypes: [any Event.Type] { MeetingsMasterKey.eventTypes }
+
+    /// The one aggregate, `Meeting`.
+    public static var aggregateTypes: [any Aggregate.Type] { [Meeting.self] }
 
     /// Opens the app for a subcommand; only `migrate` may create the database.
     public static func withApp<Result>(

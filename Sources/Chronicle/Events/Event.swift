@@ -28,6 +28,10 @@ public protocol Event: Codable, Sendable {
     /// A store configured with personal-data protection encrypts these fields on append with
     /// the subject's key; see ``PersonalField``.
     static var personalFields: [PersonalField] { get }
+
+    /// How the type's keys are stored: as declared, or in snake_case. As declared unless the
+    /// type says otherwise.
+    static var storedKeys: EventKeyStyle { get }
 }
 
 extension Event {
@@ -36,4 +40,7 @@ extension Event {
 
     /// The fields of this type that hold personal data: none unless the type says otherwise.
     public static var personalFields: [PersonalField] { [] }
+
+    /// The keys as declared.
+    public static var storedKeys: EventKeyStyle { .asDeclared }
 }

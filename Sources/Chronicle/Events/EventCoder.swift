@@ -20,7 +20,10 @@ public struct EventCoder: Sendable {
     /// Encodes a value to JSON.
     /// - Throws: The `EncodingError` of the value's `Encodable` conformance.
     public func encode<Value: Encodable>(_ value: Value) throws -> Data {
-        try Self.encoder.encode(value)
+        if (Value.self as? any Event.Type)?.storedKeys == .snakeCase {
+            return try Self.snakeCaseEncoder.encode(value)
+        }
+        return try Self.encoder.encode(value)
     }
 
     /// Decodes a value from JSON.
@@ -29,6 +32,9 @@ public struct EventCoder: Sendable {
     /// Plain documents are decoded by a faster decoder that gives exactly `JSONDecoder`'s result;
     /// everything else, and every error, comes from `JSONDecoder`.
     public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        if let event = Value.self as? any Event.Type, event.storedKeys == .snakeCase {
+            return try Self.snakeCaseDecoder(for: event).decode(type, from: data)
+        }
         if let value = PlainJSONDecoder.decode(type, from: data, dates: Self.date(from:)) {
             return value
         }
@@ -51,6 +57,30 @@ public struct EventCoder: Sendable {
         return encoder
     }()
 
+    /// The encoder of event types stored in snake_case.
+    private static let snakeCaseEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = Self.encoder.dateEncodingStrategy
+        encoder.keyEncodingStrategy = .custom { path in StoredKey(EventKeyStyle.snakeCased(path.last?.stringValue ?? "")) }
+        return encoder
+    }()
+
+    /// The decoders of event types stored in snake_case, one per type: each maps a stored key
+    /// back to the declared one it came from (`invitee_ids` to `inviteeIDs`), and reads keys
+    /// stored as declared (before the type changed) as they are.
+    private static let snakeCaseDecoders = LockedDictionary<ObjectIdentifier, JSONDecoder>()
+
+    private static func snakeCaseDecoder(for type: any Event.Type) -> JSONDecoder {
+        snakeCaseDecoders.value(for: ObjectIdentifier(type)) {
+            let declared = Dictionary(
+                EventShape.declaredKeys(of: type).map { (EventKeyStyle.snakeCased($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = Self.decoder.dateDecodingStrategy
+            decoder.keyDecodingStrategy = .custom { path in StoredKey(EventKeyStyle.declaredKey(path.last?.stringValue ?? "", among: declared)) }
+            return decoder
+        }
+    }
+
     /// One decoder for every event, as for ``encoder``.
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -65,4 +95,28 @@ public struct EventCoder: Sendable {
         }
         return decoder
     }()
+}
+
+/// A key by its text.
+private struct StoredKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ text: String) { stringValue = text }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A dictionary whose values are made once, under a lock.
+final class LockedDictionary<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+
+    func value(for key: Key, making make: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[key] { return value }
+        let value = make()
+        values[key] = value
+        return value
+    }
 }

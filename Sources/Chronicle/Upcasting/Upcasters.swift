@@ -60,6 +60,27 @@ public struct Upcasters: Sendable {
     /// Whether the set has no steps.
     public var isEmpty: Bool { steps.isEmpty }
 
+    /// The steps that lead to an event type's current version, oldest first: the steps of its
+    /// older versions, and of the types renamed into it (and theirs).
+    ///
+    /// - Parameter eventType: The current event type.
+    public func steps(producing eventType: String) -> [Upcaster] {
+        var types: Set<String> = [eventType]
+        var chain: [Upcaster] = []
+        var found = true
+        while found {
+            found = false
+            for step in steps.values where !chain.contains(where: { $0.eventType == step.eventType && $0.version == step.version }) {
+                if types.contains(step.eventType) || step.produces.map({ types.contains($0.eventType) }) == true {
+                    chain.append(step)
+                    types.insert(step.eventType)
+                    found = true
+                }
+            }
+        }
+        return chain.sorted { ($0.eventType, $0.version) < ($1.eventType, $1.version) }
+    }
+
     /// Whether reading an event runs a step: its type and stored version have one.
     public func upcasts(_ event: RecordedEvent) -> Bool {
         steps[Key(eventType: event.eventType, version: event.schemaVersion)] != nil
