@@ -41,7 +41,8 @@ extension Response {
 
 extension EventMetadata {
     /// The metadata of a request's events: the actor, the request id (`X-Request-ID`, or a new
-    /// one), the user agent and the client's address (the peer's, unless given).
+    /// one), the user agent and the client's address (the connection's peer, unless given: not
+    /// `X-Forwarded-For`, which any client can send).
     ///
     /// ```swift
     /// try await app.execute(Deposit(amount: 100), on: id, metadata: EventMetadata(request: req, actor: user.id))
@@ -49,6 +50,6 @@ extension EventMetadata {
     public init(request: Request, actor: String?, clientAddress: String? = nil) {
         self.init(
             requestID: request.headers.first(name: "X-Request-ID"), userAgent: request.headers.first(name: .userAgent), actor: actor,
-            clientAddress: clientAddress ?? request.peerAddress?.ipAddress)
+            clientAddress: clientAddress ?? request.remoteAddress?.ipAddress)
     }
 }

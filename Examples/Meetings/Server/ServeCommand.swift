@@ -55,7 +55,8 @@ public struct ServeCommand: AsyncParsableCommand, Sendable {
                 ])
             }
             let server = MeetingsServer.application(
-                api: MeetingsAPI(app: app, tokens: tokens, metrics: metrics), host: host, port: port, logger: logger, ceilingRoutes: ceilingRoutes)
+                api: MeetingsAPI(app: app, tokens: tokens, metrics: metrics), host: host, port: port, logger: logger, ceilingRoutes: ceilingRoutes,
+                services: try Observability.services(logger: logger))
             try await server.runService()
         }
     }

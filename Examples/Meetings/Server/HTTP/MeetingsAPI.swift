@@ -71,6 +71,8 @@ public struct MeetingsAPI: Sendable {
     /// Adds the API's routes (the ones `openapi.yaml` documents) and their middleware.
     func addRoutes(to router: Router<MeetingsRequestContext>) {
         router.add(middleware: ChronicleErrorMiddleware(forbiddenCodes: MeetingError.forbiddenCodes))
+        // A span per request, which commands and the reactions to their events continue.
+        if Observability.isExporting { router.add(middleware: TracingMiddleware()) }
         router.get("/") { _, _ in try await page() }
         router.get("/openapi.yaml") { _, _ in Self.openAPIResponse() }
         router.get("/health") { _, _ in try JSONResponse.make(["status": "ok"]) }
