@@ -50,8 +50,11 @@ struct PlainJSONDecodingTests {
          "shapes":[{"circle":{"radius":1.5}},{"square":{"side":2}},{"point":{}}],"mood":"busy","grid":[[1,null],[]]}
         """
 
-    static func reference() -> JSONDecoder {
+    static func reference(keys: (@Sendable (String) -> String)? = nil) -> JSONDecoder {
         let decoder = JSONDecoder()
+        if let keys {
+            decoder.keyDecodingStrategy = .custom { path in AnyKey(stringValue: keys(path.last?.stringValue ?? ""))! }
+        }
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
@@ -68,10 +71,10 @@ struct PlainJSONDecodingTests {
 
     /// Decodes with the fast decoder, `JSONDecoder` and ``EventCoder``, and compares.
     func check<Value: Decodable & Equatable>(
-        _ type: Value.Type, _ data: Data, handled: Bool, sourceLocation: SourceLocation = #_sourceLocation
+        _ type: Value.Type, _ data: Data, handled: Bool, keys: (@Sendable (String) -> String)? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        let fast = PlainJSONDecoder.decode(type, from: data, dates: Self.dates)
-        let reference = Result { try Self.reference().decode(type, from: data) }
+        let fast = PlainJSONDecoder.decode(type, from: data, dates: Self.dates, keys: keys)
+        let reference = Result { try Self.reference(keys: keys).decode(type, from: data) }
         #expect((fast != nil) == handled, "answered: \(String(describing: fast)); JSONDecoder: \(reference)", sourceLocation: sourceLocation)
         if let fast {
             #expect((try? reference.get()) == fast, "the fast value is JSONDecoder's", sourceLocation: sourceLocation)
@@ -105,9 +108,16 @@ struct PlainJSONDecodingTests {
     @Test func answersForTheSampleAppsEvents() throws {
         let scheduled = MeetingScheduled(
             title: "Retro \"Q4\"", startsAt: Date(timeIntervalSince1970: 1_800_000_000.5), durationMinutes: 45, organizerID: 1, inviteeIDs: [2, 3])
-        check(MeetingScheduled.self, try EventCoder.default.encode(scheduled), handled: true)
-        check(MeetingCancelled.self, try EventCoder.default.encode(MeetingCancelled(reason: nil)), handled: true)
-        check(InvitationAccepted.self, try EventCoder.default.encode(InvitationAccepted(userID: 7)), handled: true)
+        // Stored in snake_case: read with the declared key of each stored one, as EventCoder does.
+        func keys<E: Event>(_ type: E.Type) -> @Sendable (String) -> String {
+            let declared = Dictionary(uniqueKeysWithValues: EventShape.declaredKeys(of: E.self).map { (EventKeyStyle.snakeCased($0), $0) })
+            return { EventKeyStyle.declaredKey($0, among: declared) }
+        }
+        check(MeetingScheduled.self, try EventCoder.default.encode(scheduled), handled: true, keys: keys(MeetingScheduled.self))
+        check(MeetingCancelled.self, try EventCoder.default.encode(MeetingCancelled(reason: nil)), handled: true, keys: keys(MeetingCancelled.self))
+        check(InvitationAccepted.self, try EventCoder.default.encode(InvitationAccepted(userID: 7)), handled: true, keys: keys(InvitationAccepted.self))
+        // And as stored before the change, with the declared keys.
+        check(InvitationAccepted.self, Data(#"{"userID":7}"#.utf8), handled: true, keys: keys(InvitationAccepted.self))
     }
 
     @Test(arguments: [
@@ -151,4 +161,12 @@ struct PlainJSONDecodingTests {
         check(JSONValue.self, "[1.0, 2]", handled: false)
         check(JSONValue.self, #"{"n":12}"#, handled: false)
     }
+}
+
+/// A coding key by its text.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -33,7 +33,11 @@ public struct EventCoder: Sendable {
     /// everything else, and every error, comes from `JSONDecoder`.
     public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         if let event = Value.self as? any Event.Type, event.storedKeys == .snakeCase {
-            return try Self.snakeCaseDecoder(for: event).decode(type, from: data)
+            let snakeCase = Self.snakeCaseDecoder(for: event)
+            if let value = PlainJSONDecoder.decode(type, from: data, dates: Self.date(from:), keys: snakeCase.declaredKey) {
+                return value
+            }
+            return try snakeCase.decoder.decode(type, from: data)
         }
         if let value = PlainJSONDecoder.decode(type, from: data, dates: Self.date(from:)) {
             return value
@@ -68,16 +72,24 @@ public struct EventCoder: Sendable {
     /// The decoders of event types stored in snake_case, one per type: each maps a stored key
     /// back to the declared one it came from (`invitee_ids` to `inviteeIDs`), and reads keys
     /// stored as declared (before the type changed) as they are.
-    private static let snakeCaseDecoders = LockedDictionary<ObjectIdentifier, JSONDecoder>()
+    private static let snakeCaseDecoders = LockedDictionary<ObjectIdentifier, SnakeCaseDecoding>()
 
-    private static func snakeCaseDecoder(for type: any Event.Type) -> JSONDecoder {
+    /// How one snake_case event type is read: its declared key for each stored one, and the
+    /// `JSONDecoder` that maps keys so.
+    private struct SnakeCaseDecoding: @unchecked Sendable {
+        let declaredKey: @Sendable (String) -> String
+        let decoder: JSONDecoder
+    }
+
+    private static func snakeCaseDecoder(for type: any Event.Type) -> SnakeCaseDecoding {
         snakeCaseDecoders.value(for: ObjectIdentifier(type)) {
             let declared = Dictionary(
                 EventShape.declaredKeys(of: type).map { (EventKeyStyle.snakeCased($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let declaredKey: @Sendable (String) -> String = { EventKeyStyle.declaredKey($0, among: declared) }
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = Self.decoder.dateDecodingStrategy
-            decoder.keyDecodingStrategy = .custom { path in StoredKey(EventKeyStyle.declaredKey(path.last?.stringValue ?? "", among: declared)) }
-            return decoder
+            decoder.keyDecodingStrategy = .custom { path in StoredKey(declaredKey(path.last?.stringValue ?? "")) }
+            return SnakeCaseDecoding(declaredKey: declaredKey, decoder: decoder)
         }
     }
 

@@ -10,14 +10,19 @@ import Foundation
 /// and super decoders are among what it leaves to `JSONDecoder`.
 enum PlainJSONDecoder {
     /// The value, or `nil` when `JSONDecoder` must decide.
-    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data, dates: @escaping (String) -> Date?) -> Value? {
+    ///
+    /// - Parameter keys: The declared key of each stored one, as the `JSONDecoder`'s custom key
+    ///   strategy maps them; `nil` reads keys as stored.
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from data: Data, dates: @escaping (String) -> Date?, keys: ((String) -> String)? = nil
+    ) -> Value? {
         let document: PlainJSON
         do {
             document = try data.withUnsafeBytes { raw in try PlainJSON(parsing: raw.bindMemory(to: UInt8.self)) }
         } catch {
             return nil
         }
-        let session = Session(dates: dates)
+        let session = Session(dates: dates, keys: keys)
         let value = try? session.decode(Value.self, from: document, at: [])
         return session.refused ? nil : value
     }
@@ -25,10 +30,12 @@ enum PlainJSONDecoder {
     /// One decode: how dates are read, and whether anything was refused.
     final class Session {
         let dates: (String) -> Date?
+        let keys: ((String) -> String)?
         var refused = false
 
-        init(dates: @escaping (String) -> Date?) {
+        init(dates: @escaping (String) -> Date?, keys: ((String) -> String)?) {
             self.dates = dates
+            self.keys = keys
         }
 
         /// Marks the decode refused: whatever the type does next, its result is not used.
@@ -98,7 +105,12 @@ enum PlainJSONDecoder {
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-            guard case .object(let members) = json else { throw session.refuse() }
+            guard case .object(var members) = json else { throw session.refuse() }
+            if let keys = session.keys {
+                members = members.map { (keys($0.key), $0.value) }
+                // Two stored keys for one declared key: JSONDecoder decides which wins.
+                guard Set(members.map(\.key)).count == members.count else { throw session.refuse() }
+            }
             return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath, session: session))
         }
 
