@@ -67,15 +67,7 @@ public enum ChronicleHeaders: Sendable {
     /// - Parameter value: The header's value, if the request has it.
     /// - Throws: ``ChronicleHTTPError`` (400 `malformed_min_position`) when it is not a position.
     public static func minimumPosition(_ value: String?) throws -> Int64? {
-        guard let value else { return nil }
-        guard let position = Int64(value), position >= 0 else {
-            throw ChronicleHTTPError(
-                status: .badRequest,
-                body: ChronicleHTTPError.error(
-                    code: "malformed_min_position", message: "Chronicle-Min-Position must be a position, such as 42.",
-                    field: "Chronicle-Min-Position"))
-        }
-        return position
+        try position(value, of: .chronicleMinPosition, code: "malformed_min_position", rule: "must be a position, such as 42")
     }
 
     /// The position a `Last-Event-ID` header resumes after.
@@ -83,13 +75,18 @@ public enum ChronicleHeaders: Sendable {
     /// - Parameter value: The header's value, if the request has it.
     /// - Throws: ``ChronicleHTTPError`` (400 `invalid_header`) when it is not a position.
     public static func lastEventID(_ value: String?) throws -> Int64? {
+        try position(
+            value?.trimmingCharacters(in: [" ", "\t"]), of: .lastEventID, code: "invalid_header",
+            rule: "must be the position of an event: an integer of 0 or more")
+    }
+
+    /// A header that holds a position, or a 400 naming the header.
+    private static func position(_ value: String?, of header: HTTPField.Name, code: String, rule: String) throws -> Int64? {
         guard let value else { return nil }
-        guard let position = Int64(value.trimmingCharacters(in: [" ", "\t"])), position >= 0 else {
+        guard let position = Int64(value), position >= 0 else {
             throw ChronicleHTTPError(
                 status: .badRequest,
-                body: ChronicleHTTPError.error(
-                    code: "invalid_header", message: "Last-Event-ID must be the position of an event: an integer of 0 or more.",
-                    field: "Last-Event-ID"))
+                body: ChronicleHTTPError.error(code: code, message: "\(header.rawName) \(rule).", field: header.rawName))
         }
         return position
     }

@@ -1,6 +1,7 @@
 public import Chronicle
 public import ChronicleHTTP
 public import ChronicleProjections
+import HTTPTypes
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -100,7 +101,7 @@ public final class EventFeed: LifecycleHandler, Sendable {
     func stream(_ request: Request) async throws -> Response {
         let consumer = try await authorize(request)
         let filter = Self.filter(request)
-        let start = try await reader.streamStart(lastEventID: request.headers.first(name: "Last-Event-ID"), after: request.queryValues("after").first)
+        let start = try await reader.streamStart(lastEventID: request.headers.first(name: HTTPField.Name.lastEventID.rawName), after: request.queryValues("after").first)
         let (stop, stopping) = AsyncStream<Void>.makeStream()
         let opened: Int? = openStreams.withLockedValue { open in
             guard !open.stopped else { return nil }

@@ -1,5 +1,6 @@
 public import ChronicleHTTP
 public import ChronicleProjections
+import HTTPTypes
 public import Vapor
 
 /// Makes reads wait for a request's own writes: a request carrying `Chronicle-Min-Position`
@@ -28,7 +29,7 @@ public struct ReadYourWritesMiddleware: AsyncMiddleware {
 
     /// Waits when the request asks to, then runs the rest of the chain.
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try await rule.wait(minimumPosition: request.headers.first(name: "Chronicle-Min-Position"))
+        try await rule.wait(minimumPosition: request.headers.first(name: HTTPField.Name.chronicleMinPosition.rawName))
         return try await next.respond(to: request)
     }
 }

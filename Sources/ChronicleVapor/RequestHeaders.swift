@@ -26,7 +26,7 @@ extension Request {
     ///
     /// - Throws: `ChronicleHTTPError` (400) when the header is not a position.
     public func minimumPosition() throws -> Int64? {
-        try ChronicleHeaders.minimumPosition(headers.first(name: "Chronicle-Min-Position"))
+        try ChronicleHeaders.minimumPosition(headers.first(name: HTTPField.Name.chronicleMinPosition.rawName))
     }
 }
 
@@ -49,7 +49,7 @@ extension EventMetadata {
     /// ```
     public init(request: Request, actor: String?, clientAddress: String? = nil) {
         self.init(
-            requestID: request.headers.first(name: "X-Request-ID"), userAgent: request.headers.first(name: .userAgent), actor: actor,
+            requestID: request.headers.first(name: HTTPField.Name.xRequestID.rawName), userAgent: request.headers.first(name: .userAgent), actor: actor,
             clientAddress: clientAddress ?? request.remoteAddress?.ipAddress)
     }
 }
