@@ -10,7 +10,11 @@ import Testing
 /// One set of HTTP cases, run against the bank served with Hummingbird and with Vapor, on
 /// SQLite and PostgreSQL: both integrations must answer alike, down to the bytes of their
 /// error bodies.
-@Suite("HTTP behaviour: Hummingbird and Vapor")
+///
+/// One case at a time: each opens the bank with a pool of its own (up to 20 connections), and a
+/// dozen of them at once beside the rest of the suite made the shared PostgreSQL server refuse
+/// connections.
+@Suite("HTTP behaviour: Hummingbird and Vapor", .serialized)
 struct HTTPBehaviourTests {
     static let cases: [(Framework, Backend)] = Framework.allCases.flatMap { framework in Backend.available.map { (framework, $0) } }
 
